@@ -1,0 +1,79 @@
+//! The `portico` command line: `serve` (the default), `migrate`, and admin commands that
+//! act on the configured database directly.
+
+mod admin;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portico",
+    version,
+    about = "API developer portal and OAuth 2.0 key manager"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./deployment.toml when it exists, else built-in defaults)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write logs as JSON lines instead of human-readable text
+    #[arg(long, global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal (HTTPS 9443) and the gateway (HTTPS 8243, HTTP 8280), plus [server] offset
+    Serve,
+    /// Apply database migrations and exit
+    Migrate,
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(admin::UserCommand),
+    /// Manage applications
+    #[command(subcommand)]
+    App(admin::AppCommand),
+    /// Generate and rotate consumer keys
+    #[command(subcommand)]
+    Keys(admin::KeysCommand),
+    /// Manage OAuth scopes
+    #[command(subcommand)]
+    Scope(admin::ScopeCommand),
+    /// Show and change portal settings stored in the database
+    #[command(subcommand)]
+    Settings(admin::SettingsCommand),
+}
+
+/// Runs the parsed command line; the result is the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    let mut config = match crate::server::config::Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("portico: {e}");
+            return 2;
+        }
+    };
+    if cli.log_json {
+        config.log.format = crate::server::config::LogFormat::Json;
+    }
+    crate::server::telemetry::init(&config.log);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::serve(config).await,
+        Command::Migrate => serve::migrate(config).await,
+        Command::User(c) => admin::user(config, c).await,
+        Command::App(c) => admin::app(config, c).await,
+        Command::Keys(c) => admin::keys(config, c).await,
+        Command::Scope(c) => admin::scope(config, c).await,
+        Command::Settings(c) => admin::settings(config, c).await,
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("portico: {e}");
+            1
+        }
+    }
+}

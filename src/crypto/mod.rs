@@ -1,0 +1,8 @@
+//! Secrets: Argon2id for user passwords, random tokens, SHA-256 digests of high-entropy
+//! secrets, and constant-time comparison.
+
+mod password;
+mod random;
+
+pub use password::{PasswordError, PasswordHasher};
+pub use random::{consumer_key, digest, digests_match, random_token};

@@ -1,0 +1,19 @@
+//! Pure types and rules shared by the server and the browser bundle.
+//!
+//! Nothing here performs I/O; every constructor validates, so a value of one of these
+//! types is known to be well-formed wherever it travels.
+
+mod error;
+mod grant;
+mod key_type;
+mod scope;
+mod username;
+
+pub use error::ValidationError;
+pub use grant::{GrantType, GrantTypes};
+pub use key_type::KeyType;
+pub use scope::{ScopeName, ScopeSet, DEFAULT_SCOPE};
+pub use username::Username;
+
+/// Seconds since the Unix epoch; the one time representation stored and compared.
+pub type Epoch = i64;

@@ -1,0 +1,106 @@
+//! Client authentication from the transport: HTTP Basic (RFC 6749 §2.3.1, with the
+//! form-urlencoded id and secret) or `client_id`/`client_secret` in the body, never both.
+
+use super::form::decode_component;
+use crate::service::oauth::{ClientAuth, OAuthError};
+use axum::http::{header, HeaderMap};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use secrecy::SecretString;
+use std::collections::HashMap;
+
+/// Basic credentials as sent: `(user, password)`, both decoded.
+pub fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
+    let malformed = || OAuthError::InvalidRequest("malformed Authorization header".into());
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    if headers.get_all(header::AUTHORIZATION).iter().count() > 1 {
+        return Err(malformed());
+    }
+    let value = value.to_str().map_err(|_| malformed())?.trim();
+    let (scheme, encoded) = value.split_once(' ').ok_or_else(malformed)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(OAuthError::InvalidRequest(
+            "use HTTP Basic to authenticate the client".into(),
+        ));
+    }
+    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
+    let (id, secret) = decoded
+        .iter()
+        .position(|&b| b == b':')
+        .map(|i| (&decoded[..i], &decoded[i + 1..]))
+        .ok_or_else(malformed)?;
+    let id = decode_component(id).map_err(|_| malformed())?;
+    let secret = decode_component(secret).map_err(|_| malformed())?;
+    Ok(Some((id, secret)))
+}
+
+/// The client's credentials from the header or the body (removing them from `params`).
+pub fn client_auth(
+    headers: &HeaderMap,
+    params: &mut HashMap<String, String>,
+) -> Result<ClientAuth, OAuthError> {
+    let basic = basic_credentials(headers)?;
+    let body_id = params.remove("client_id");
+    let body_secret = params.remove("client_secret");
+    match (basic, body_id, body_secret) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(OAuthError::InvalidRequest(
+            "use one client authentication method, not both".into(),
+        )),
+        (Some((id, secret)), None, None) => Ok(ClientAuth {
+            client_id: id,
+            client_secret: SecretString::from(secret),
+            via_basic: true,
+        }),
+        (None, Some(id), Some(secret)) => Ok(ClientAuth {
+            client_id: id,
+            client_secret: SecretString::from(secret),
+            via_basic: false,
+        }),
+        (None, _, _) => Err(OAuthError::InvalidClient(
+            "client authentication is required".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn basic_scheme_is_case_insensitive_and_urldecoded() {
+        let creds = STANDARD.encode("my%20id:s%3Acret");
+        let got = basic_credentials(&headers(&format!("bAsIc {creds}"))).unwrap();
+        assert_eq!(got, Some(("my id".into(), "s:cret".into())));
+    }
+
+    #[test]
+    fn malformed_basic_headers_are_invalid_requests() {
+        for v in [
+            "Basic",
+            "Basic !!!",
+            &format!("Basic {}", STANDARD.encode("nocolon")),
+        ] {
+            let err = basic_credentials(&headers(v)).unwrap_err();
+            assert_eq!(err.code(), "invalid_request", "{v}");
+        }
+    }
+
+    #[test]
+    fn two_authentication_methods_are_refused() {
+        let mut params = HashMap::from([("client_id".to_owned(), "x".to_owned())]);
+        let h = headers(&format!("Basic {}", STANDARD.encode("a:b")));
+        assert_eq!(
+            client_auth(&h, &mut params).unwrap_err().code(),
+            "invalid_request"
+        );
+    }
+}

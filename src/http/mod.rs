@@ -1,0 +1,54 @@
+//! Plain axum routes: OAuth endpoints, discovery, health, and the embedded stylesheet.
+
+mod client_auth;
+mod error;
+pub mod form;
+mod health;
+mod oauth;
+mod well_known;
+
+pub use oauth::MAX_FORM_BYTES;
+
+use crate::server::state::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+fn oauth_routes(prefix: &str) -> Router<AppState> {
+    let route = |name: &str| format!("{prefix}/{name}");
+    Router::new()
+        .route(
+            &route("token"),
+            post(oauth::token).fallback(oauth::post_only),
+        )
+        .route(
+            &route("revoke"),
+            post(oauth::revoke).fallback(oauth::post_only),
+        )
+        .route(
+            &route("introspect"),
+            post(oauth::introspect).fallback(oauth::post_only),
+        )
+}
+
+fn common_routes() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(well_known::metadata),
+        )
+}
+
+/// Routes of the gateway listeners (8243 HTTPS, 8280 HTTP): WSO2's `/token`, `/revoke`.
+pub fn gateway_routes() -> Router<AppState> {
+    common_routes().merge(oauth_routes(""))
+}
+
+/// Plain routes of the portal listener (9443); the Leptos pages are added beside them.
+pub fn portal_routes() -> Router<AppState> {
+    common_routes()
+        .merge(oauth_routes("/oauth2"))
+        .route("/portico.css", get(health::stylesheet))
+        .route("/favicon.svg", get(health::favicon))
+}

@@ -1,0 +1,341 @@
+//! `deployment.toml`, WSO2-style: a file, then `PORTICO_SECTION__KEY` environment overrides
+//! (and `PORTICO_SECTION__KEY_FILE` to read a secret from a file), then validation that names
+//! the offending key and where its value came from.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Base ports before `[server] offset`, as in WSO2 API Manager.
+pub const PORTAL_HTTPS_PORT: u16 = 9443;
+pub const GATEWAY_HTTPS_PORT: u16 = 8243;
+pub const GATEWAY_HTTP_PORT: u16 = 8280;
+const ENV_PREFIX: &str = "PORTICO_";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub tls: TlsConfig,
+    pub gateway: GatewayConfig,
+    pub oauth: OAuthConfig,
+    pub apim: ApimConfig,
+    pub portal: PortalConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// The name clients use to reach this server; used in URLs Portico shows.
+    pub hostname: String,
+    /// Added to every port (9443, 8243, 8280), so several servers can share a host.
+    pub offset: u16,
+    pub bind_address: std::net::IpAddr,
+    /// Where the generated certificate lives when `[tls]` names none.
+    pub data_dir: PathBuf,
+    /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
+    pub shutdown_timeout: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            hostname: "localhost".into(),
+            offset: 0,
+            bind_address: [0, 0, 0, 0].into(),
+            data_dir: "data".into(),
+            shutdown_timeout: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://data/portico.db` (embedded) or `postgres://user@host/db`.
+    pub url: String,
+    /// Pool size; 0 picks one suited to the backend and the machine.
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://data/portico.db".into(),
+            max_connections: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsConfig {
+    /// PEM certificate chain; with `key_path`, replaces the generated self-signed pair.
+    pub cert_path: Option<PathBuf>,
+    pub key_path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatewayConfig {
+    /// Serve the plain-HTTP gateway listener (8280 + offset).
+    pub http_enabled: bool,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        Self { http_enabled: true }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OAuthConfig {
+    /// Seconds; WSO2's defaults.
+    pub user_access_token_validity: i64,
+    pub app_access_token_validity: i64,
+    pub refresh_token_validity: i64,
+    pub throttling: crate::service::throttle::ThrottleConfig,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        Self {
+            user_access_token_validity: 3600,
+            app_access_token_validity: 3600,
+            refresh_token_validity: 86400,
+            throttling: Default::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApimConfig {
+    pub key_manager: KeyManagerConfig,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeyManagerConfig {
+    pub configuration: KeyManagerConnection,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeyManagerConnection {
+    /// A remote key manager (`https://km.example.com:9443/services/`); unset means this
+    /// server is its own key manager.
+    #[serde(rename = "ServerURL", alias = "serverurl")]
+    pub server_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// Initial value only: once an admin changes the setting, the stored one wins.
+    pub self_signup: bool,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self { self_signup: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `portico=debug,info`.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Human,
+            level: "info".into(),
+        }
+    }
+}
+
+/// A configuration problem, worded for the operator who has to fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads `explicit`, else `./deployment.toml` if present, else the defaults; then the
+    /// environment overrides; then validates.
+    pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        let file = match explicit {
+            Some(p) if !p.is_file() => {
+                return Err(ConfigError(format!(
+                    "config file {} does not exist or is not a file",
+                    p.display()
+                )))
+            }
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from("deployment.toml")).filter(|p| p.is_file()),
+        };
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = &file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment = figment.merge(
+            Env::prefixed(ENV_PREFIX)
+                .filter(|k| k.as_str().contains("__") && !k.as_str().ends_with("_file"))
+                .split("__"),
+        );
+        for (key, value) in secret_files_from_env()? {
+            figment = figment.merge(Serialized::default(&key, value));
+        }
+        let config: Config = figment.extract().map_err(|e| describe(&e, &file))?;
+        config.validate(&figment)?;
+        Ok(config)
+    }
+
+    fn validate(&self, figment: &Figment) -> Result<(), ConfigError> {
+        let fail = |key: &str, msg: String| {
+            let source = figment
+                .find_metadata(key)
+                .map(|m| match &m.source {
+                    Some(s) => format!(" (set in {s})"),
+                    None => format!(" (set by {})", m.name),
+                })
+                .unwrap_or_default();
+            Err(ConfigError(format!("`{key}`{source}: {msg}")))
+        };
+        let max_offset = u16::MAX - PORTAL_HTTPS_PORT;
+        if self.server.offset > max_offset {
+            return fail(
+                "server.offset",
+                format!("{} is too large: every port plus the offset must stay below 65536, so at most {max_offset}", self.server.offset),
+            );
+        }
+        if let Err(msg) = crate::store::DatabaseUrl::parse(&self.database.url) {
+            return fail("database.url", msg);
+        }
+        if let Some(url) = &self.apim.key_manager.configuration.server_url {
+            match url::Url::parse(url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                _ => {
+                    return fail(
+                        "apim.key_manager.configuration.ServerURL",
+                        format!("`{url}` is not an http(s) URL"),
+                    )
+                }
+            }
+        }
+        if self.tls.cert_path.is_some() != self.tls.key_path.is_some() {
+            return fail(
+                "tls",
+                "set both `cert_path` and `key_path`, or neither".into(),
+            );
+        }
+        for (key, v) in [
+            (
+                "oauth.user_access_token_validity",
+                self.oauth.user_access_token_validity,
+            ),
+            (
+                "oauth.app_access_token_validity",
+                self.oauth.app_access_token_validity,
+            ),
+            (
+                "oauth.refresh_token_validity",
+                self.oauth.refresh_token_validity,
+            ),
+        ] {
+            if !(1..=31_536_000).contains(&v) {
+                return fail(
+                    key,
+                    format!("{v} seconds is outside 1..=31536000 (one year)"),
+                );
+            }
+        }
+        if self.server.hostname.trim().is_empty() {
+            return fail("server.hostname", "must not be empty".into());
+        }
+        self.oauth
+            .throttling
+            .validate()
+            .or_else(|(k, m)| fail(&format!("oauth.throttling.{k}"), m))?;
+        tracing_subscriber::EnvFilter::try_new(&self.log.level)
+            .map(|_| ())
+            .or_else(|e| fail("log.level", e.to_string()))
+    }
+
+    pub fn ports(&self) -> Ports {
+        let o = self.server.offset;
+        Ports {
+            portal_https: PORTAL_HTTPS_PORT + o,
+            gateway_https: GATEWAY_HTTPS_PORT + o,
+            gateway_http: GATEWAY_HTTP_PORT + o,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    pub portal_https: u16,
+    pub gateway_https: u16,
+    pub gateway_http: u16,
+}
+
+/// `PORTICO_DATABASE__URL_FILE=/run/secrets/db` sets `database.url` to that file's content,
+/// so secrets need not sit in the environment.
+fn secret_files_from_env() -> Result<Vec<(String, String)>, ConfigError> {
+    let mut out = Vec::new();
+    for (name, path) in std::env::vars() {
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        let Some(key) = rest.strip_suffix("_FILE") else {
+            continue;
+        };
+        if !key.contains("__") {
+            continue;
+        }
+        let value = std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError(format!("{name}: cannot read {path}: {e}")))?;
+        let key = key.to_ascii_lowercase().replace("__", ".");
+        out.push((key, value.trim_end_matches(['\r', '\n']).to_owned()));
+    }
+    Ok(out)
+}
+
+fn describe(err: &figment::Error, file: &Option<PathBuf>) -> ConfigError {
+    let mut lines = Vec::new();
+    for e in err.clone() {
+        let key = e.path.join(".");
+        let source = e
+            .metadata
+            .as_ref()
+            .map(|m| match &m.source {
+                Some(s) => format!(" (in {s})"),
+                None => format!(" (from {})", m.name),
+            })
+            .or_else(|| file.as_ref().map(|f| format!(" (in {})", f.display())))
+            .unwrap_or_default();
+        let key = if key.is_empty() {
+            String::from("<top level>")
+        } else {
+            key
+        };
+        lines.push(format!("`{key}`{source}: {}", e.kind));
+    }
+    ConfigError(lines.join("; "))
+}

@@ -1,0 +1,211 @@
+use super::config::{Config, Ports};
+use super::state::AppState;
+use super::{telemetry, tls};
+use crate::service::Services;
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(String),
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A started server: its listeners run until [`Running::shutdown`].
+pub struct Running {
+    pub ports: Ports,
+    pub tls: tls::TlsFiles,
+    pub services: Services,
+    handles: Vec<axum_server::Handle>,
+    tasks: Vec<JoinHandle<std::io::Result<()>>>,
+    grace: Duration,
+}
+
+/// Where `cargo leptos build` leaves the client bundle (overridable as cargo-leptos does).
+fn site_root() -> String {
+    std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into())
+}
+
+fn portal_router(state: AppState, hydrate: bool) -> Router {
+    let routes = generate_route_list(crate::ui::App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.services.clone());
+            provide_context(state.config.clone());
+        }
+    };
+    let shell = move |options: LeptosOptions| crate::ui::shell(options, hydrate);
+    let options = state.leptos_options.clone();
+    crate::http::portal_routes()
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ))
+        .layer(axum::middleware::from_fn(telemetry::log_request))
+        .with_state(state)
+}
+
+fn gateway_router(state: AppState) -> Router {
+    crate::http::gateway_routes()
+        .layer(axum::middleware::from_fn(telemetry::log_request))
+        .with_state(state)
+}
+
+fn bind(ip: std::net::IpAddr, port: u16) -> Result<std::net::TcpListener, StartError> {
+    let addr = SocketAddr::new(ip, port);
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| StartError::Bind { addr, source })?;
+    Ok(listener)
+}
+
+/// Binds every listener (failing fast if a port is taken), then serves in the background.
+pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, StartError> {
+    let configured = config
+        .tls
+        .cert_path
+        .as_deref()
+        .zip(config.tls.key_path.as_deref());
+    let tls = tls::ensure_identity(configured, &config.server.data_dir, &config.server.hostname)?;
+    let rustls = tls::rustls_config(&tls).await?;
+    let ports = config.ports();
+    let ip = config.server.bind_address;
+    let portal = bind(ip, ports.portal_https)?;
+    let gateway_tls = bind(ip, ports.gateway_https)?;
+    let gateway_http = config
+        .gateway
+        .http_enabled
+        .then(|| bind(ip, ports.gateway_http))
+        .transpose()?;
+
+    let site_root = site_root();
+    let hydrate = std::path::Path::new(&site_root)
+        .join("pkg/portico.wasm")
+        .is_file();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("portico")
+        .site_root(site_root.as_str())
+        .site_pkg_dir("pkg")
+        .build();
+    let state = AppState {
+        services: services.clone(),
+        config: config.clone(),
+        leptos_options,
+    };
+    let portal_app = portal_router(state.clone(), hydrate);
+    let gateway_app = gateway_router(state);
+
+    let mut handles = Vec::new();
+    let mut tasks = Vec::new();
+    let mut spawn_tls = |listener, app: Router| {
+        let handle = axum_server::Handle::new();
+        let server = axum_server::from_tcp_rustls(listener, rustls.clone()).handle(handle.clone());
+        handles.push(handle);
+        tasks.push(tokio::spawn(
+            server.serve(app.into_make_service_with_connect_info::<SocketAddr>()),
+        ));
+    };
+    spawn_tls(portal, portal_app);
+    spawn_tls(gateway_tls, gateway_app.clone());
+    if let Some(listener) = gateway_http {
+        let handle = axum_server::Handle::new();
+        let server = axum_server::from_tcp(listener).handle(handle.clone());
+        handles.push(handle);
+        tasks.push(tokio::spawn(server.serve(
+            gateway_app.into_make_service_with_connect_info::<SocketAddr>(),
+        )));
+    }
+    tracing::info!(
+        portal = ports.portal_https,
+        gateway_https = ports.gateway_https,
+        gateway_http = gateway_http_port(&config, ports),
+        hydrate,
+        "Portico is listening"
+    );
+    Ok(Running {
+        ports,
+        tls,
+        services,
+        handles,
+        tasks,
+        grace: Duration::from_secs(config.server.shutdown_timeout),
+    })
+}
+
+fn gateway_http_port(config: &Config, ports: Ports) -> String {
+    if config.gateway.http_enabled {
+        ports.gateway_http.to_string()
+    } else {
+        "off".into()
+    }
+}
+
+impl Running {
+    /// Stops accepting, lets in-flight requests finish (up to the configured grace
+    /// period), then closes the database pool.
+    pub async fn shutdown(self) {
+        for handle in &self.handles {
+            handle.graceful_shutdown(Some(self.grace));
+        }
+        for task in self.tasks {
+            if let Ok(Err(e)) = task.await {
+                tracing::warn!(error = %e, "listener ended with an error");
+            }
+        }
+        self.services.store.close().await;
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

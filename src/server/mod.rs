@@ -1,0 +1,40 @@
+//! Composition root: configuration, storage, TLS, listeners and shutdown. The only place
+//! that knows which concrete pieces make up a running Portico.
+
+pub mod config;
+mod listeners;
+pub mod state;
+pub mod telemetry;
+pub mod tls;
+
+pub use listeners::{shutdown_signal, start, Running, StartError};
+
+use crate::service::throttle::Throttle;
+use crate::service::{Clock, Services, TokenLifetimes};
+use crate::store::{DatabaseUrl, Store};
+use config::Config;
+use std::sync::Arc;
+
+/// Connects to the database, runs migrations and assembles the services.
+pub async fn services(config: &Config) -> Result<Services, StartError> {
+    let url = DatabaseUrl::parse(&config.database.url).map_err(StartError::Config)?;
+    let store = Store::connect(&url, config.database.max_connections)
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    Ok(Services {
+        store,
+        hasher: crate::crypto::PasswordHasher::new(),
+        clock: Clock::default(),
+        lifetimes: TokenLifetimes {
+            user_access: config.oauth.user_access_token_validity,
+            app_access: config.oauth.app_access_token_validity,
+            refresh: config.oauth.refresh_token_validity,
+        },
+        throttle: Arc::new(Throttle::new(config.oauth.throttling.clone())),
+        self_signup_default: config.portal.self_signup,
+    })
+}

@@ -1,0 +1,43 @@
+use crate::crypto::PasswordError;
+use crate::domain::ValidationError;
+use crate::store::StoreError;
+
+/// Why a use case did not happen, in terms a caller can show or map to a status.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("not allowed")]
+    Forbidden,
+    /// Details are logged where the error arises; callers show a generic message.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ServiceError::NotFound("record"),
+            StoreError::Conflict(c) => ServiceError::Conflict(c),
+            StoreError::Other(msg) => ServiceError::Internal(msg),
+        }
+    }
+}
+
+impl From<PasswordError> for ServiceError {
+    fn from(e: PasswordError) -> Self {
+        ServiceError::Internal(e.to_string())
+    }
+}
+
+/// Maps a store "not found" to a named one, leaving other errors as they are.
+pub(crate) fn not_found(what: &'static str) -> impl FnOnce(StoreError) -> ServiceError {
+    move |e| match e {
+        StoreError::NotFound => ServiceError::NotFound(what),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,21 @@
+//! Client credentials grant (RFC 6749 §4.4): an application token, never a refresh token.
+
+use super::{OAuthError, Services, TokenRequest, TokenResponse};
+use crate::domain::GrantType;
+use crate::store::KeyRow;
+
+impl Services {
+    pub(super) async fn client_credentials_grant(
+        &self,
+        key: &KeyRow,
+        req: &TokenRequest,
+    ) -> Result<TokenResponse, OAuthError> {
+        let scopes = self.resolve_scopes(req.param("scope")).await?;
+        let minted = self
+            .mint(key, GrantType::ClientCredentials, None, &scopes, None)
+            .await?;
+        let event = self.event(&minted.row, "issued");
+        self.store.issue_token(&minted.row, &event).await?;
+        Ok(minted.response)
+    }
+}

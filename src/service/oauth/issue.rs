@@ -1,0 +1,139 @@
+use super::{OAuthError, Services};
+use crate::crypto;
+use crate::domain::{GrantType, ScopeSet};
+use crate::store::{KeyRow, NewToken, StoreError, TokenEvent};
+use serde::Serialize;
+
+/// The RFC 6749 §5.1 success body, fields in the order WSO2 clients are used to.
+#[derive(Serialize)]
+pub struct TokenResponse {
+    pub scope: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub access_token: String,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("scope", &self.scope)
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who a token is for, when it is for a user.
+pub(super) struct Subject<'a> {
+    pub id: &'a str,
+    pub username: &'a str,
+}
+
+pub(super) struct Minted {
+    pub row: NewToken,
+    pub response: TokenResponse,
+}
+
+impl Services {
+    /// The access-token lifetime for `key`: its own, else its application's, else the
+    /// server's default for user or application tokens.
+    pub(super) async fn access_lifetime(
+        &self,
+        key: &KeyRow,
+        for_user: bool,
+    ) -> Result<i64, OAuthError> {
+        if let Some(v) = key.access_token_validity {
+            return Ok(v);
+        }
+        let app = match self.store.application(&key.app_id).await {
+            Ok(app) => app.token_validity,
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(app.unwrap_or(if for_user {
+            self.lifetimes.user_access
+        } else {
+            self.lifetimes.app_access
+        }))
+    }
+
+    /// Makes fresh token values and the row that stores their digests.
+    pub(super) async fn mint(
+        &self,
+        key: &KeyRow,
+        grant: GrantType,
+        subject: Option<Subject<'_>>,
+        scopes: &ScopeSet,
+        family_id: Option<&str>,
+    ) -> Result<Minted, OAuthError> {
+        let now = self.clock.now();
+        let lifetime = self.access_lifetime(key, subject.is_some()).await?;
+        let access = crypto::random_token();
+        // Refresh tokens only for user grants, and only when the key may refresh.
+        let may_refresh = subject.is_some()
+            && crate::domain::GrantTypes::parse_list(&key.grant_types)
+                .is_ok_and(|g| g.allows(GrantType::RefreshToken));
+        let refresh = may_refresh.then(crypto::random_token);
+        let id = uuid::Uuid::new_v4().to_string();
+        let row = NewToken {
+            family_id: family_id.map_or_else(|| id.clone(), str::to_owned),
+            id,
+            access_digest: crypto::digest(&access),
+            refresh_digest: refresh.as_deref().map(crypto::digest),
+            consumer_key: key.consumer_key.clone(),
+            app_id: key.app_id.clone(),
+            key_type: key.key_type.clone(),
+            grant_type: grant.as_str().into(),
+            user_id: subject.as_ref().map(|s| s.id.to_owned()),
+            username: subject.as_ref().map(|s| s.username.to_owned()),
+            scopes: scopes.to_string(),
+            issued_at: now,
+            expires_at: now + lifetime,
+            refresh_expires_at: refresh.as_ref().map(|_| now + self.lifetimes.refresh),
+            refresh_used_at: None,
+            revoked_at: None,
+        };
+        let response = TokenResponse {
+            scope: row.scopes.clone(),
+            token_type: "Bearer",
+            expires_in: lifetime,
+            refresh_token: refresh,
+            access_token: access,
+        };
+        Ok(Minted { row, response })
+    }
+
+    pub(super) fn event(&self, row: &NewToken, outcome: &'static str) -> TokenEvent {
+        TokenEvent {
+            app_id: row.app_id.clone(),
+            key_type: row.key_type.clone(),
+            grant_type: row.grant_type.clone(),
+            user_id: row.user_id.clone(),
+            username: row.username.clone(),
+            outcome,
+            at: row.issued_at,
+        }
+    }
+
+    /// Checks a requested scope set against the scope records: every scope must exist.
+    /// An empty request means `default`.
+    pub(super) async fn resolve_scopes(
+        &self,
+        requested: Option<&str>,
+    ) -> Result<ScopeSet, OAuthError> {
+        let asked = ScopeSet::parse(requested.unwrap_or(""))
+            .map_err(|e| OAuthError::InvalidScope(e.message))?;
+        if asked.is_empty() {
+            return Ok(ScopeSet::only_default());
+        }
+        let names: Vec<&str> = asked.iter().map(|s| s.as_str()).collect();
+        let known = self.store.existing_scopes(&names).await?;
+        if let Some(unknown) = names.iter().find(|n| !known.iter().any(|k| k == *n)) {
+            return Err(OAuthError::InvalidScope(format!(
+                "unknown scope `{unknown}`"
+            )));
+        }
+        Ok(asked)
+    }
+}

@@ -1,0 +1,76 @@
+//! The token service behind `/token`, `/revoke` and `/introspect`, one file per grant.
+//! HTTP parsing lives in `http::oauth`; this layer sees already-split parameters.
+
+mod client;
+mod client_credentials;
+mod error;
+mod introspection;
+mod issue;
+mod password;
+mod refresh;
+mod revocation;
+
+pub use client::ClientAuth;
+pub use error::OAuthError;
+pub use introspection::Introspection;
+pub use issue::TokenResponse;
+
+use super::Services;
+use crate::domain::GrantType;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// Lifetimes in seconds from `[oauth]`.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenLifetimes {
+    pub user_access: i64,
+    pub app_access: i64,
+    pub refresh: i64,
+}
+
+/// A token request after transport parsing: each parameter present at most once.
+#[derive(Debug)]
+pub struct TokenRequest {
+    pub client: ClientAuth,
+    pub params: HashMap<String, String>,
+    pub client_ip: IpAddr,
+    /// Which surface issued it (`api` or `portal`), for statistics.
+    pub source: &'static str,
+}
+
+impl TokenRequest {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+
+    pub fn required(&self, name: &str) -> Result<&str, OAuthError> {
+        self.param(name)
+            .ok_or_else(|| OAuthError::InvalidRequest(format!("missing parameter `{name}`")))
+    }
+}
+
+impl Services {
+    /// `POST /token`: authenticates the client and runs the requested grant.
+    pub async fn token(&self, req: TokenRequest) -> Result<TokenResponse, OAuthError> {
+        let grant = req.required("grant_type")?;
+        let grant = GrantType::parse(grant).ok_or_else(|| {
+            OAuthError::UnsupportedGrantType(format!(
+                "grant type `{}` is not supported",
+                grant.escape_default()
+            ))
+        })?;
+        let key = self.authenticate_client(&req.client).await?;
+        let allowed =
+            crate::domain::GrantTypes::parse_list(&key.grant_types).is_ok_and(|g| g.allows(grant));
+        if !allowed {
+            return Err(OAuthError::UnauthorizedClient(format!(
+                "this consumer key may not use the {grant} grant"
+            )));
+        }
+        match grant {
+            GrantType::Password => self.password_grant(&key, &req).await,
+            GrantType::RefreshToken => self.refresh_grant(&key, &req).await,
+            GrantType::ClientCredentials => self.client_credentials_grant(&key, &req).await,
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Token revocation (RFC 7009).
+
+use super::{ClientAuth, OAuthError, Services};
+use crate::crypto;
+use crate::store::{StoreError, TokenRow};
+
+/// Which column a presented token matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Matched {
+    Access,
+    Refresh,
+}
+
+impl Services {
+    /// Finds a token by its value, trying the hinted kind first; the hint is only a hint.
+    pub(crate) async fn find_token(
+        &self,
+        token: &str,
+        hint: Option<&str>,
+    ) -> Result<Option<(TokenRow, Matched)>, OAuthError> {
+        let digest = crypto::digest(token);
+        let order = if hint == Some("refresh_token") {
+            [Matched::Refresh, Matched::Access]
+        } else {
+            [Matched::Access, Matched::Refresh]
+        };
+        for kind in order {
+            let found = match kind {
+                Matched::Access => self.store.token_by_access_digest(&digest).await,
+                Matched::Refresh => self.store.token_by_refresh_digest(&digest).await,
+            };
+            match found {
+                Ok(row) => return Ok(Some((row, kind))),
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Revokes `token` if it belongs to the authenticated client. Unknown tokens succeed
+    /// silently (§2.2). A refresh token takes its whole family with it, including access
+    /// tokens issued from it; an access token takes its own issuance.
+    pub async fn revoke(
+        &self,
+        client: &ClientAuth,
+        token: &str,
+        hint: Option<&str>,
+    ) -> Result<(), OAuthError> {
+        let key = self.authenticate_client(client).await?;
+        let Some((row, matched)) = self.find_token(token, hint).await? else {
+            return Ok(());
+        };
+        if row.consumer_key != key.consumer_key {
+            return Err(OAuthError::UnauthorizedClient(
+                "the token was not issued to this client".into(),
+            ));
+        }
+        let now = self.clock.now();
+        match matched {
+            Matched::Refresh => self.store.revoke_family(&row.family_id, now).await?,
+            Matched::Access => self.store.revoke_token(&row.id, now).await?,
+        };
+        let mut event = self.event(&row, "revoked");
+        event.at = now;
+        self.store.record_event(&event).await?;
+        Ok(())
+    }
+}

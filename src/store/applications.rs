@@ -1,0 +1,95 @@
+use super::{Store, StoreError};
+use crate::domain::Epoch;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub owner_id: String,
+    pub name: String,
+    pub description: String,
+    pub token_validity: Option<i64>,
+    pub created_at: Epoch,
+    pub updated_at: Epoch,
+}
+
+const COLUMNS: &str = "id, owner_id, name, description, token_validity, created_at, updated_at";
+
+impl Store {
+    pub async fn insert_application(
+        &self,
+        owner_id: &str,
+        name: &str,
+        description: &str,
+        token_validity: Option<i64>,
+        now: Epoch,
+    ) -> Result<ApplicationRow, StoreError> {
+        let sql = format!(
+            "INSERT INTO applications ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $6) \
+             RETURNING {COLUMNS}"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(owner_id)
+            .bind(name)
+            .bind(description)
+            .bind(token_validity)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn application(&self, id: &str) -> Result<ApplicationRow, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+        Ok(sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?)
+    }
+
+    pub async fn applications_of(&self, owner_id: &str) -> Result<Vec<ApplicationRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM applications WHERE owner_id = $1 ORDER BY name");
+        Ok(sqlx::query_as(&sql)
+            .bind(owner_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    pub async fn update_application(
+        &self,
+        id: &str,
+        name: &str,
+        description: &str,
+        token_validity: Option<i64>,
+        now: Epoch,
+    ) -> Result<ApplicationRow, StoreError> {
+        let sql = format!(
+            "UPDATE applications SET name = $1, description = $2, token_validity = $3, \
+             updated_at = $4 WHERE id = $5 RETURNING {COLUMNS}"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(name)
+            .bind(description)
+            .bind(token_validity)
+            .bind(now)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Deletes the application and its keys, and revokes every token issued to it, in one
+    /// transaction so no token outlives its application.
+    pub async fn delete_application(&self, id: &str, now: Epoch) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query("DELETE FROM applications WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,75 @@
+use super::{Store, StoreError};
+use crate::domain::Epoch;
+
+/// One consumer key. Only a SHA-256 digest of the consumer secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KeyRow {
+    pub consumer_key: String,
+    pub app_id: String,
+    pub key_type: String,
+    pub secret_digest: String,
+    pub grant_types: String,
+    pub access_token_validity: Option<i64>,
+    pub created_at: Epoch,
+    pub secret_rotated_at: Epoch,
+}
+
+const COLUMNS: &str = "consumer_key, app_id, key_type, secret_digest, grant_types, \
+                       access_token_validity, created_at, secret_rotated_at";
+
+impl Store {
+    pub async fn insert_key(&self, key: &KeyRow) -> Result<(), StoreError> {
+        let sql =
+            format!("INSERT INTO app_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        sqlx::query(&sql)
+            .bind(&key.consumer_key)
+            .bind(&key.app_id)
+            .bind(&key.key_type)
+            .bind(&key.secret_digest)
+            .bind(&key.grant_types)
+            .bind(key.access_token_validity)
+            .bind(key.created_at)
+            .bind(key.secret_rotated_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn key_by_consumer_key(&self, consumer_key: &str) -> Result<KeyRow, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM app_keys WHERE consumer_key = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(consumer_key)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn keys_of_application(&self, app_id: &str) -> Result<Vec<KeyRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM app_keys WHERE app_id = $1 ORDER BY key_type");
+        Ok(sqlx::query_as(&sql)
+            .bind(app_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Replaces the secret digest; the old secret stops working with this commit. Tokens
+    /// already issued stay valid (as in WSO2); revoke them separately if compromised.
+    pub async fn replace_key_secret(
+        &self,
+        consumer_key: &str,
+        secret_digest: &str,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE app_keys SET secret_digest = $1, secret_rotated_at = $2 WHERE consumer_key = $3",
+        )
+        .bind(secret_digest)
+        .bind(now)
+        .bind(consumer_key)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

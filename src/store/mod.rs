@@ -1,0 +1,67 @@
+//! The storage layer: one implementation over sqlx's `Any` driver serving SQLite and
+//! PostgreSQL. Statements are portable SQL (`$n` placeholders, `RETURNING`, `ON CONFLICT`,
+//! times as integer epoch seconds, ids as text); only the migrations exist twice.
+
+mod applications;
+mod error;
+mod events;
+mod keys;
+mod pool;
+mod scopes;
+mod settings;
+mod tokens;
+mod users;
+
+pub use applications::ApplicationRow;
+pub use error::StoreError;
+pub use events::{TokenEvent, TokenEventRow};
+pub use keys::KeyRow;
+pub use pool::{Backend, DatabaseUrl};
+pub use scopes::ScopeRow;
+pub use tokens::{NewToken, Rotation, TokenRow};
+pub use users::{NewUser, UserRow};
+
+use sqlx::AnyPool;
+
+/// A handle on the database; cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs the embedded migrations for this backend.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Other(format!("migration failed: {e}")))
+    }
+
+    /// Answers whether the database accepts a query right now (for `/ready`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,173 @@
+use super::{events::insert_event, Store, StoreError, TokenEvent};
+use crate::domain::Epoch;
+
+/// A token issuance as stored: digests only, never the tokens themselves.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: String,
+    pub access_digest: String,
+    pub refresh_digest: Option<String>,
+    pub family_id: String,
+    pub consumer_key: String,
+    pub app_id: String,
+    pub key_type: String,
+    pub grant_type: String,
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    pub scopes: String,
+    pub issued_at: Epoch,
+    pub expires_at: Epoch,
+    pub refresh_expires_at: Option<Epoch>,
+    pub refresh_used_at: Option<Epoch>,
+    pub revoked_at: Option<Epoch>,
+}
+
+/// What a grant asks the store to keep.
+pub type NewToken = TokenRow;
+
+const COLUMNS: &str = "id, access_digest, refresh_digest, family_id, consumer_key, app_id, \
+    key_type, grant_type, user_id, username, scopes, issued_at, expires_at, \
+    refresh_expires_at, refresh_used_at, revoked_at";
+
+/// The outcome of presenting a refresh token for rotation.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rotation {
+    Rotated,
+    /// The refresh token was already used or revoked: a replay.
+    AlreadyUsed,
+}
+
+impl Store {
+    /// Stores a new token and its `issued` event in one transaction.
+    pub async fn issue_token(
+        &self,
+        token: &NewToken,
+        event: &TokenEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_token(&mut tx, token).await?;
+        insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks `old_id`'s refresh token used and stores its successor with the event, in one
+    /// transaction; a refresh token that was used or revoked already changes nothing.
+    pub async fn rotate_token(
+        &self,
+        old_id: &str,
+        next: &NewToken,
+        event: &TokenEvent,
+    ) -> Result<Rotation, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let marked = sqlx::query(
+            "UPDATE tokens SET refresh_used_at = $1 \
+             WHERE id = $2 AND refresh_used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(next.issued_at)
+        .bind(old_id)
+        .execute(&mut *tx)
+        .await?;
+        if marked.rows_affected() == 0 {
+            return Ok(Rotation::AlreadyUsed);
+        }
+        insert_token(&mut tx, next).await?;
+        insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(Rotation::Rotated)
+    }
+
+    pub async fn token_by_access_digest(&self, digest: &str) -> Result<TokenRow, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM tokens WHERE access_digest = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(digest)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn token_by_refresh_digest(&self, digest: &str) -> Result<TokenRow, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM tokens WHERE refresh_digest = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(digest)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Revokes one issuance (its access token and its refresh token).
+    pub async fn revoke_token(&self, id: &str, now: Epoch) -> Result<u64, StoreError> {
+        self.revoke_where("id = $2", id, now).await
+    }
+
+    /// Revokes every token descended from one grant (refresh replay, refresh revocation).
+    pub async fn revoke_family(&self, family_id: &str, now: Epoch) -> Result<u64, StoreError> {
+        self.revoke_where("family_id = $2", family_id, now).await
+    }
+
+    /// Revokes every token of a user (lock, password change).
+    pub async fn revoke_tokens_of_user(
+        &self,
+        user_id: &str,
+        now: Epoch,
+    ) -> Result<u64, StoreError> {
+        self.revoke_where("user_id = $2", user_id, now).await
+    }
+
+    async fn revoke_where(&self, filter: &str, value: &str, now: Epoch) -> Result<u64, StoreError> {
+        let sql =
+            format!("UPDATE tokens SET revoked_at = $1 WHERE {filter} AND revoked_at IS NULL");
+        let done = sqlx::query(&sql)
+            .bind(now)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Tokens of a user that are neither revoked nor expired, newest first.
+    pub async fn active_tokens_of_user(
+        &self,
+        user_id: &str,
+        now: Epoch,
+    ) -> Result<Vec<TokenRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM tokens WHERE user_id = $1 AND revoked_at IS NULL \
+             AND (expires_at > $2 OR (refresh_used_at IS NULL AND refresh_expires_at > $2)) \
+             ORDER BY issued_at DESC"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(user_id)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
+async fn insert_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    t: &NewToken,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO tokens ({COLUMNS}) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    );
+    sqlx::query(&sql)
+        .bind(&t.id)
+        .bind(&t.access_digest)
+        .bind(&t.refresh_digest)
+        .bind(&t.family_id)
+        .bind(&t.consumer_key)
+        .bind(&t.app_id)
+        .bind(&t.key_type)
+        .bind(&t.grant_type)
+        .bind(&t.user_id)
+        .bind(&t.username)
+        .bind(&t.scopes)
+        .bind(t.issued_at)
+        .bind(t.expires_at)
+        .bind(t.refresh_expires_at)
+        .bind(t.refresh_used_at)
+        .bind(t.revoked_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
