@@ -1,0 +1,11 @@
+//! Integration tests: the store contract on both backends, the HTTP API of a real server
+//! spawned in process, and the `portico` binary itself.
+
+mod support;
+
+mod revoke_introspect;
+mod startup;
+mod store_contract;
+mod token_password;
+mod token_refresh;
+mod token_transport;

@@ -1,0 +1,152 @@
+//! `spawn_app`: the real server, in process, on free ports and a fresh database.
+
+use super::{Backend, TestDb};
+use portico::server::config::{Config, Ports};
+use portico::server::{self, Running, StartError};
+use portico::service::{ApplicationInput, KeyRequest, Services};
+use portico::domain::{GrantTypes, KeyType};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub services: Services,
+    pub ports: Ports,
+    pub http: reqwest::Client,
+    pub config: Arc<Config>,
+    running: Option<Running>,
+    pub db: TestDb,
+}
+
+/// Credentials of an application's production key.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub app_id: String,
+    pub id: String,
+    pub secret: String,
+}
+
+/// A port offset whose three ports are free right now.
+pub fn free_offset() -> u16 {
+    loop {
+        let offset = 10_000 + (rand::random::<u16>() % 40_000);
+        let ok = [9443u16, 8243, 8280]
+            .iter()
+            .all(|p| std::net::TcpListener::bind(("0.0.0.0", p + offset)).is_ok());
+        if ok {
+            return offset;
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, |_| {}).await
+}
+
+pub async fn spawn_with(backend: Backend, tweak: impl Fn(&mut Config)) -> Option<TestApp> {
+    let db = TestDb::new(backend).await?;
+    let mut config = Config::default();
+    config.database.url = db.url.clone();
+    config.server.data_dir = db.dir.path().join("data");
+    config.server.shutdown_timeout = 5;
+    tweak(&mut config);
+    let services = server::services(&config).await.expect("services");
+    for _ in 0..20 {
+        config.server.offset = free_offset();
+        let config = Arc::new(config.clone());
+        match server::start(config.clone(), services.clone()).await {
+            Ok(running) => {
+                let http = reqwest::Client::builder()
+                    .danger_accept_invalid_certs(true)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap();
+                return Some(TestApp {
+                    services,
+                    ports: running.ports,
+                    http,
+                    config,
+                    running: Some(running),
+                    db,
+                });
+            }
+            Err(StartError::Bind { .. }) => continue,
+            Err(e) => panic!("start failed: {e}"),
+        }
+    }
+    panic!("no free ports found")
+}
+
+impl TestApp {
+    pub fn portal(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.ports.portal_https)
+    }
+
+    pub fn gateway(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.ports.gateway_https)
+    }
+
+    pub fn gateway_http(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.ports.gateway_http)
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+    }
+
+    pub async fn user(&self, name: &str, password: &str) {
+        self.services
+            .create_user(name, None, &SecretString::from(password), false, false)
+            .await
+            .expect("create user");
+    }
+
+    /// A user-owned application with production keys allowing `grants`.
+    pub async fn client(&self, owner: &str, grants: &str) -> Client {
+        let owner = self.services.user(owner).await.expect("owner");
+        let input = ApplicationInput {
+            name: format!("app-{}", uuid::Uuid::new_v4().simple()),
+            description: String::new(),
+            token_validity: None,
+        };
+        let app = self.services.create_application(&owner, input).await.unwrap();
+        let keys = self
+            .services
+            .generate_keys(
+                &app,
+                KeyRequest {
+                    key_type: KeyType::Production,
+                    grant_types: GrantTypes::parse_list(grants).unwrap(),
+                    access_token_validity: None,
+                },
+            )
+            .await
+            .unwrap();
+        Client {
+            app_id: app.id,
+            id: keys.consumer_key,
+            secret: keys.consumer_secret.expose_secret().to_owned(),
+        }
+    }
+
+    /// `POST /token` on the HTTPS gateway with Basic client authentication.
+    pub async fn token(&self, client: &Client, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.gateway("/token"))
+            .basic_auth(&client.id, Some(&client.secret))
+            .form(form)
+            .send()
+            .await
+            .expect("token request")
+    }
+
+    /// A successful password grant's JSON body.
+    pub async fn password_tokens(&self, client: &Client, user: &str, pw: &str) -> serde_json::Value {
+        let res = self
+            .token(client, &[("grant_type", "password"), ("username", user), ("password", pw)])
+            .await;
+        assert_eq!(res.status(), 200, "password grant failed");
+        res.json().await.unwrap()
+    }
+}

@@ -1,0 +1,91 @@
+//! Fresh databases for tests: a SQLite file in a temporary folder, or a new PostgreSQL
+//! database on the local server, dropped again when the test ends.
+
+use sqlx::{Connection, Executor, PgConnection};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("PORTICO_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub struct TestDb {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    /// `None` only when PostgreSQL is unreachable outside CI; in CI that is a failure.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}/portico.db", dir.path().display());
+                Some(TestDb { url, dir, pg_name: None })
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let mut conn = match PgConnection::connect(&admin).await {
+                    Ok(c) => c,
+                    Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                        panic!("PostgreSQL at {admin} is required in CI: {e}")
+                    }
+                    Err(e) => {
+                        eprintln!("skipping PostgreSQL test: {admin} unreachable: {e}");
+                        return None;
+                    }
+                };
+                let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
+                conn.execute(format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+                let url = format!("{base}/{name}");
+                Some(TestDb { url, dir, pg_name: Some(name) })
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else { return };
+        // Drop runs outside any runtime guarantee; use a private one on its own thread.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            if let Ok(rt) = rt {
+                rt.block_on(async {
+                    if let Ok(mut c) = PgConnection::connect(&postgres_admin_url()).await {
+                        let _ = c
+                            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                            .await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
+
+/// Generates a `sqlite` and a `postgres` test for each named `async fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {$(
+        mod $case {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$case($crate::support::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$case($crate::support::Backend::Postgres).await;
+            }
+        }
+    )*};
+}

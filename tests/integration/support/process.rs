@@ -1,0 +1,92 @@
+//! Runs the real `portico` binary in a temporary working directory.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub struct Portico {
+    pub child: Child,
+    lines: mpsc::Receiver<String>,
+    pub stdout: Vec<String>,
+}
+
+pub fn command(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portico"));
+    cmd.current_dir(dir)
+        .env_remove("PORTICO_ADMIN_PASSWORD")
+        .env("PORTICO_LOG__LEVEL", "warn");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PORTICO_") && k != "PORTICO_TEST_POSTGRES" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+impl Portico {
+    /// Starts `portico serve` and waits until it reports that it is listening.
+    pub fn start(mut cmd: Command) -> Portico {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn portico");
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut p = Portico { child, lines: rx, stdout: Vec::new() };
+        p.wait_for("Portico is running");
+        p
+    }
+
+    pub fn wait_for(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::time::Instant::now() < deadline {
+            match self.lines.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => {
+                    let hit = line.contains(needle);
+                    self.stdout.push(line);
+                    if hit {
+                        return;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Ok(Some(status)) = self.child.try_wait() {
+                        panic!("portico exited with {status}: {:?}", self.stdout);
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    panic!("portico closed stdout before `{needle}`: {:?}", self.stdout)
+                }
+            }
+        }
+        panic!("timed out waiting for `{needle}`: {:?}", self.stdout);
+    }
+
+    pub fn output(&self) -> String {
+        self.stdout.join("\n")
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for Portico {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
