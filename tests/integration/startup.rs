@@ -22,8 +22,14 @@ fn start_in(dir: &std::path::Path, offset: u16) -> Portico {
 
 fn admin_password(output: &str) -> String {
     let mut lines = output.lines();
-    lines.find(|l| l.contains("administrator account `admin`")).expect("admin line");
-    lines.map(str::trim).find(|l| !l.is_empty()).expect("password line").to_owned()
+    lines
+        .find(|l| l.contains("administrator account `admin`"))
+        .expect("admin line");
+    lines
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .expect("password line")
+        .to_owned()
 }
 
 #[test]
@@ -39,17 +45,30 @@ fn first_start_creates_admin_certificate_and_database_and_second_reuses_them() {
     let cert = std::fs::read(dir.path().join("data/tls/portico.crt")).unwrap();
     let portal = format!("https://localhost:{}/", 9443 + offset);
     let page = client().get(&portal).send().unwrap().text().unwrap();
-    assert!(page.contains("<!DOCTYPE html>") && page.contains("Sign in") && page.contains("/portico.css"));
+    assert!(
+        page.contains("<!DOCTYPE html>")
+            && page.contains("Sign in")
+            && page.contains("/portico.css")
+    );
     assert!(first.terminate().success());
 
     let second = start_in(dir.path(), offset);
     let out = second.output();
-    assert!(!out.contains("administrator account"), "admin created twice: {out}");
+    assert!(
+        !out.contains("administrator account"),
+        "admin created twice: {out}"
+    );
     assert!(!out.contains("Generated a self-signed"));
-    assert_eq!(std::fs::read(dir.path().join("data/tls/portico.crt")).unwrap(), cert);
+    assert_eq!(
+        std::fs::read(dir.path().join("data/tls/portico.crt")).unwrap(),
+        cert
+    );
     // The first start's admin password still works: introspection accepts admins.
     let res = client()
-        .post(format!("https://localhost:{}/oauth2/introspect", 9443 + offset))
+        .post(format!(
+            "https://localhost:{}/oauth2/introspect",
+            9443 + offset
+        ))
         .basic_auth("admin", Some(&password))
         .form(&[("token", "unknown")])
         .send()
@@ -68,9 +87,15 @@ fn admin_password_can_come_from_the_environment() {
         .env("PORTICO_ADMIN_PASSWORD", "a long admin password");
     let p = Portico::start(cmd);
     assert!(p.output().contains("password from PORTICO_ADMIN_PASSWORD"));
-    assert!(!p.output().contains("a long admin password"), "never echoed");
+    assert!(
+        !p.output().contains("a long admin password"),
+        "never echoed"
+    );
     let res = client()
-        .post(format!("https://localhost:{}/oauth2/introspect", 9443 + offset))
+        .post(format!(
+            "https://localhost:{}/oauth2/introspect",
+            9443 + offset
+        ))
         .basic_auth("admin", Some("a long admin password"))
         .form(&[("token", "x")])
         .send()
@@ -90,7 +115,11 @@ fn offset_shifts_every_port_and_each_listener_answers_health_and_ready() {
         format!("https://localhost:{}", 8243 + offset),
         format!("http://localhost:{}", 8280 + offset),
     ] {
-        assert_eq!(c.get(format!("{url}/health")).send().unwrap().status(), 200, "{url}");
+        assert_eq!(
+            c.get(format!("{url}/health")).send().unwrap().status(),
+            200,
+            "{url}"
+        );
         let ready = c.get(format!("{url}/ready")).send().unwrap();
         assert_eq!(ready.status(), 200, "{url}");
     }
@@ -103,8 +132,13 @@ fn the_self_signed_certificate_is_refused_without_k() {
     let offset = free_offset();
     let p = start_in(dir.path(), offset);
     let strict = reqwest::blocking::Client::new();
-    let err = strict.get(format!("https://localhost:{}/", 9443 + offset)).send();
-    assert!(err.is_err(), "an untrusted certificate must fail verification");
+    let err = strict
+        .get(format!("https://localhost:{}/", 9443 + offset))
+        .send();
+    assert!(
+        err.is_err(),
+        "an untrusted certificate must fail verification"
+    );
     p.terminate();
 }
 
@@ -138,13 +172,16 @@ fn shutdown_finishes_a_request_in_flight() {
     .unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let pid = p.child.id().to_string();
-    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
     std::thread::sleep(Duration::from_millis(300));
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", 8280 + offset)).is_err(),
         "stopped accepting"
     );
-    conn.write_all(body[10..].as_bytes()).unwrap();
+    conn.write_all(&body.as_bytes()[10..]).unwrap();
     let mut response = String::new();
     conn.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
@@ -174,7 +211,10 @@ fn configuration_errors_name_the_key_and_the_file() {
         ("[server]\noffset = \"one\"\n", "server.offset"),
         ("[server]\noffset = 70000\n", "server.offset"),
         ("[database]\nurl = \"mysql://x\"\n", "database.url"),
-        ("[apim.key_manager.configuration]\nServerURL = \"not a url\"\n", "ServerURL"),
+        (
+            "[apim.key_manager.configuration]\nServerURL = \"not a url\"\n",
+            "ServerURL",
+        ),
         ("[nonsense]\n", "nonsense"),
     ];
     for (toml, key) in cases {
@@ -188,13 +228,19 @@ fn configuration_errors_name_the_key_and_the_file() {
 fn environment_overrides_are_validated_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let err = failing_start(dir.path(), "", &[("PORTICO_SERVER__OFFSET", "70000")]);
-    assert!(err.contains("server.offset") && err.contains("PORTICO_"), "{err}");
+    assert!(
+        err.contains("server.offset") && err.contains("PORTICO_"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_missing_config_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = command(dir.path()).args(["--config", "nope.toml", "migrate"]).output().unwrap();
+    let out = command(dir.path())
+        .args(["--config", "nope.toml", "migrate"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.toml"));
 }
@@ -207,7 +253,9 @@ fn migrate_runs_and_help_documents_every_command() {
     assert!(dir.path().join("data/portico.db").is_file());
     let help = command(dir.path()).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
-    for cmd in ["serve", "migrate", "user", "app", "keys", "scope", "settings", "--config"] {
+    for cmd in [
+        "serve", "migrate", "user", "app", "keys", "scope", "settings", "--config",
+    ] {
         assert!(help.contains(cmd), "{cmd} missing from --help");
     }
 }
@@ -215,10 +263,9 @@ fn migrate_runs_and_help_documents_every_command() {
 #[test]
 fn the_shipped_example_configuration_loads_with_a_remote_key_manager() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deployment.toml");
-    let text = std::fs::read_to_string(&example).unwrap().replace(
-        "# configuration.ServerURL",
-        "configuration.ServerURL",
-    );
+    let text = std::fs::read_to_string(&example)
+        .unwrap()
+        .replace("# configuration.ServerURL", "configuration.ServerURL");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("deployment.toml");
     std::fs::write(&file, text).unwrap();

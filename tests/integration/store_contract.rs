@@ -9,7 +9,14 @@ async fn store(backend: Backend) -> Option<(Store, crate::support::TestDb)> {
 }
 
 fn new_user(name: &str) -> NewUser<'_> {
-    NewUser { username: name, email: Some("a@example.com"), password_hash: "h", is_admin: false, must_change_password: true, now: 100 }
+    NewUser {
+        username: name,
+        email: Some("a@example.com"),
+        password_hash: "h",
+        is_admin: false,
+        must_change_password: true,
+        now: 100,
+    }
 }
 
 fn token(id: &str, app: &str, family: &str) -> TokenRow {
@@ -34,38 +41,73 @@ fn token(id: &str, app: &str, family: &str) -> TokenRow {
 }
 
 fn event(app: &str, outcome: &'static str) -> TokenEvent {
-    TokenEvent { app_id: app.into(), key_type: "production".into(), grant_type: "password".into(), user_id: Some("u1".into()), username: Some("alice".into()), outcome, at: 100 }
+    TokenEvent {
+        app_id: app.into(),
+        key_type: "production".into(),
+        grant_type: "password".into(),
+        user_id: Some("u1".into()),
+        username: Some("alice".into()),
+        outcome,
+        at: 100,
+    }
 }
 
 async fn users_are_stored_found_and_unique(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
     let u = s.insert_user(new_user("alice")).await.unwrap();
     assert_eq!(u.username, "alice");
     assert_eq!(u.must_change_password, 1);
     assert_eq!(s.user_by_username("alice").await.unwrap().id, u.id);
-    assert_eq!(s.user_by_id(&u.id).await.unwrap().email.as_deref(), Some("a@example.com"));
-    assert!(matches!(s.insert_user(new_user("alice")).await, Err(StoreError::Conflict(_))));
-    assert!(matches!(s.user_by_username("bob").await, Err(StoreError::NotFound)));
+    assert_eq!(
+        s.user_by_id(&u.id).await.unwrap().email.as_deref(),
+        Some("a@example.com")
+    );
+    assert!(matches!(
+        s.insert_user(new_user("alice")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.user_by_username("bob").await,
+        Err(StoreError::NotFound)
+    ));
     assert_eq!(s.count_users().await.unwrap(), 1);
 }
 
 async fn user_flags_and_passwords_change(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
     let u = s.insert_user(new_user("alice")).await.unwrap();
     s.set_user_locked(&u.id, true).await.unwrap();
     s.set_user_admin(&u.id, true).await.unwrap();
     s.set_user_password(&u.id, "h2", false, 300).await.unwrap();
     let u2 = s.user_by_id(&u.id).await.unwrap();
     assert_eq!((u2.locked, u2.is_admin, u2.must_change_password), (1, 1, 0));
-    assert_eq!((u2.password_hash.as_str(), u2.password_changed_at), ("h2", 300));
-    assert!(matches!(s.set_user_locked("nobody", true).await, Err(StoreError::NotFound)));
+    assert_eq!(
+        (u2.password_hash.as_str(), u2.password_changed_at),
+        ("h2", 300)
+    );
+    assert!(matches!(
+        s.set_user_locked("nobody", true).await,
+        Err(StoreError::NotFound)
+    ));
     s.insert_user(new_user("bob")).await.unwrap();
     let found = s.list_users("AL", 10).await.unwrap();
-    assert_eq!(found.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["alice"]);
+    assert_eq!(
+        found
+            .iter()
+            .map(|u| u.username.as_str())
+            .collect::<Vec<_>>(),
+        ["alice"]
+    );
 }
 
 async fn settings_are_upserted(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
     assert_eq!(s.setting("x").await.unwrap(), None);
     s.put_setting("x", "1", 1).await.unwrap();
     s.put_setting("x", "2", 2).await.unwrap();
@@ -73,81 +115,186 @@ async fn settings_are_upserted(b: Backend) {
 }
 
 async fn applications_are_owned_unique_and_deleted_with_their_tokens(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
     let u = s.insert_user(new_user("alice")).await.unwrap();
-    let a = s.insert_application(&u.id, "App", "d", Some(600), 100).await.unwrap();
+    let a = s
+        .insert_application(&u.id, "App", "d", Some(600), 100)
+        .await
+        .unwrap();
     assert_eq!(a.token_validity, Some(600));
-    assert!(matches!(s.insert_application(&u.id, "App", "", None, 1).await, Err(StoreError::Conflict(_))));
-    let a2 = s.update_application(&a.id, "App 2", "", None, 200).await.unwrap();
-    assert_eq!((a2.name.as_str(), a2.token_validity, a2.updated_at), ("App 2", None, 200));
+    assert!(matches!(
+        s.insert_application(&u.id, "App", "", None, 1).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let a2 = s
+        .update_application(&a.id, "App 2", "", None, 200)
+        .await
+        .unwrap();
+    assert_eq!(
+        (a2.name.as_str(), a2.token_validity, a2.updated_at),
+        ("App 2", None, 200)
+    );
     assert_eq!(s.applications_of(&u.id).await.unwrap().len(), 1);
-    s.issue_token(&token("t1", &a.id, "f1"), &event(&a.id, "issued")).await.unwrap();
+    s.issue_token(&token("t1", &a.id, "f1"), &event(&a.id, "issued"))
+        .await
+        .unwrap();
     s.delete_application(&a.id, 150).await.unwrap();
-    assert!(matches!(s.application(&a.id).await, Err(StoreError::NotFound)));
-    assert_eq!(s.token_by_access_digest("a-t1").await.unwrap().revoked_at, Some(150));
-    assert!(matches!(s.delete_application(&a.id, 1).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.application(&a.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        s.token_by_access_digest("a-t1").await.unwrap().revoked_at,
+        Some(150)
+    );
+    assert!(matches!(
+        s.delete_application(&a.id, 1).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn keys_are_unique_per_type_and_secrets_rotate(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
     let u = s.insert_user(new_user("alice")).await.unwrap();
-    let a = s.insert_application(&u.id, "App", "", None, 1).await.unwrap();
-    let key = KeyRow { consumer_key: "ck".into(), app_id: a.id.clone(), key_type: "production".into(), secret_digest: "d1".into(), grant_types: "password".into(), access_token_validity: Some(60), created_at: 1, secret_rotated_at: 1 };
+    let a = s
+        .insert_application(&u.id, "App", "", None, 1)
+        .await
+        .unwrap();
+    let key = KeyRow {
+        consumer_key: "ck".into(),
+        app_id: a.id.clone(),
+        key_type: "production".into(),
+        secret_digest: "d1".into(),
+        grant_types: "password".into(),
+        access_token_validity: Some(60),
+        created_at: 1,
+        secret_rotated_at: 1,
+    };
     s.insert_key(&key).await.unwrap();
-    let dup = KeyRow { consumer_key: "ck2".into(), ..key.clone() };
-    assert!(matches!(s.insert_key(&dup).await, Err(StoreError::Conflict(_))));
+    let dup = KeyRow {
+        consumer_key: "ck2".into(),
+        ..key.clone()
+    };
+    assert!(matches!(
+        s.insert_key(&dup).await,
+        Err(StoreError::Conflict(_))
+    ));
     s.replace_key_secret("ck", "d2", 5).await.unwrap();
     let got = s.key_by_consumer_key("ck").await.unwrap();
-    assert_eq!((got.secret_digest.as_str(), got.secret_rotated_at), ("d2", 5));
+    assert_eq!(
+        (got.secret_digest.as_str(), got.secret_rotated_at),
+        ("d2", 5)
+    );
     assert_eq!(s.keys_of_application(&a.id).await.unwrap(), vec![got]);
-    assert!(matches!(s.replace_key_secret("nope", "d", 1).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.replace_key_secret("nope", "d", 1).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn scopes_exist_and_default_is_seeded(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
     s.insert_scope("read", "Read things", 1).await.unwrap();
-    assert!(matches!(s.insert_scope("read", "", 1).await, Err(StoreError::Conflict(_))));
-    let names: Vec<String> = s.list_scopes().await.unwrap().into_iter().map(|r| r.name).collect();
+    assert!(matches!(
+        s.insert_scope("read", "", 1).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let names: Vec<String> = s
+        .list_scopes()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
     assert_eq!(names, ["default", "read"]);
-    let mut existing = s.existing_scopes(&["read", "nope", "default"]).await.unwrap();
+    let mut existing = s
+        .existing_scopes(&["read", "nope", "default"])
+        .await
+        .unwrap();
     existing.sort();
     assert_eq!(existing, ["default", "read"]);
 }
 
 async fn tokens_rotate_once_and_revoke_by_family_and_user(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
-    s.issue_token(&token("t1", "app", "f1"), &event("app", "issued")).await.unwrap();
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
+    s.issue_token(&token("t1", "app", "f1"), &event("app", "issued"))
+        .await
+        .unwrap();
     assert_eq!(s.token_by_refresh_digest("r-t1").await.unwrap().id, "t1");
     let next = token("t2", "app", "f1");
-    assert_eq!(s.rotate_token("t1", &next, &event("app", "refreshed")).await.unwrap(), Rotation::Rotated);
+    assert_eq!(
+        s.rotate_token("t1", &next, &event("app", "refreshed"))
+            .await
+            .unwrap(),
+        Rotation::Rotated
+    );
     let again = token("t3", "app", "f1");
-    assert_eq!(s.rotate_token("t1", &again, &event("app", "refreshed")).await.unwrap(), Rotation::AlreadyUsed);
-    assert!(matches!(s.token_by_access_digest("a-t3").await, Err(StoreError::NotFound)));
+    assert_eq!(
+        s.rotate_token("t1", &again, &event("app", "refreshed"))
+            .await
+            .unwrap(),
+        Rotation::AlreadyUsed
+    );
+    assert!(matches!(
+        s.token_by_access_digest("a-t3").await,
+        Err(StoreError::NotFound)
+    ));
     assert_eq!(s.active_tokens_of_user("u1", 150).await.unwrap().len(), 2);
     assert_eq!(s.revoke_family("f1", 160).await.unwrap(), 2);
     assert!(s.active_tokens_of_user("u1", 150).await.unwrap().is_empty());
-    s.issue_token(&token("t4", "app", "f2"), &event("app", "issued")).await.unwrap();
+    s.issue_token(&token("t4", "app", "f2"), &event("app", "issued"))
+        .await
+        .unwrap();
     assert_eq!(s.revoke_tokens_of_user("u1", 170).await.unwrap(), 1);
-    s.issue_token(&token("t5", "app", "f3"), &event("app", "issued")).await.unwrap();
+    s.issue_token(&token("t5", "app", "f3"), &event("app", "issued"))
+        .await
+        .unwrap();
     assert_eq!(s.revoke_token("t5", 180).await.unwrap(), 1);
     assert_eq!(s.revoke_token("t5", 190).await.unwrap(), 0);
 }
 
 async fn events_are_recorded_with_their_tokens(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
-    s.issue_token(&token("t1", "app", "f1"), &event("app", "issued")).await.unwrap();
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
+    s.issue_token(&token("t1", "app", "f1"), &event("app", "issued"))
+        .await
+        .unwrap();
     s.record_event(&event("app", "failed")).await.unwrap();
     s.record_event(&event("other", "failed")).await.unwrap();
     // A token insert that fails leaves no event behind.
-    assert!(s.issue_token(&token("t1", "app", "f1"), &event("app", "issued")).await.is_err());
-    let outcomes: Vec<String> = s.events_of_application("app", 0).await.unwrap().into_iter().map(|e| e.outcome).collect();
+    assert!(s
+        .issue_token(&token("t1", "app", "f1"), &event("app", "issued"))
+        .await
+        .is_err());
+    let outcomes: Vec<String> = s
+        .events_of_application("app", 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.outcome)
+        .collect();
     assert_eq!(outcomes.len(), 2);
     assert!(outcomes.contains(&"issued".to_owned()) && outcomes.contains(&"failed".to_owned()));
-    assert!(s.events_of_application("app", 101).await.unwrap().is_empty());
+    assert!(s
+        .events_of_application("app", 101)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn ping_and_migrations_are_idempotent(b: Backend) {
-    let Some((s, _db)) = store(b).await else { return };
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
     s.ping().await.unwrap();
     s.migrate().await.unwrap();
 }

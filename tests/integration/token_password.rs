@@ -6,29 +6,58 @@ use reqwest::header;
 use serde_json::Value;
 
 async fn the_documented_curl_command_gets_a_token(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("User1", "P-secret-1").await;
     let c = app.client("user1", "password,refresh_token").await;
     let b64 = base64_basic(&c.id, &c.secret);
     let out = tokio::process::Command::new("curl")
-        .args(["-k", "-s", "-d", "grant_type=password&username=User1&password=P-secret-1"])
+        .args([
+            "-k",
+            "-s",
+            "-d",
+            "grant_type=password&username=User1&password=P-secret-1",
+        ])
         .args(["-H", &format!("Authorization: Basic {b64}")])
         .args(["-H", "Content-Type: application/x-www-form-urlencoded"])
-        .arg(format!("https://localhost:{}/token", app.ports.gateway_https))
+        .arg(format!(
+            "https://localhost:{}/token",
+            app.ports.gateway_https
+        ))
         .output()
         .await
         .expect("curl is installed");
     let body: Value = serde_json::from_slice(&out.stdout).expect("JSON body");
-    let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut keys = keys;
     keys.sort();
-    assert_eq!(keys, ["access_token", "expires_in", "refresh_token", "scope", "token_type"]);
+    assert_eq!(
+        keys,
+        [
+            "access_token",
+            "expires_in",
+            "refresh_token",
+            "scope",
+            "token_type"
+        ]
+    );
     assert_eq!(body["scope"], "default");
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3600);
     // The exact order of the documented response.
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with(r#"{"scope":"default","token_type":"Bearer","expires_in":3600,"refresh_token":""#), "{text}");
+    assert!(
+        text.starts_with(
+            r#"{"scope":"default","token_type":"Bearer","expires_in":3600,"refresh_token":""#
+        ),
+        "{text}"
+    );
 }
 
 pub fn base64_basic(id: &str, secret: &str) -> String {
@@ -37,26 +66,49 @@ pub fn base64_basic(id: &str, secret: &str) -> String {
 }
 
 async fn token_responses_are_not_cached_and_tokens_are_256_bit(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
     let res = app
-        .token(&c, &[("grant_type", "password"), ("username", "alice"), ("password", "alice-password")])
+        .token(
+            &c,
+            &[
+                ("grant_type", "password"),
+                ("username", "alice"),
+                ("password", "alice-password"),
+            ],
+        )
         .await;
     assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
     assert_eq!(res.headers()[header::PRAGMA], "no-cache");
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["access_token"].as_str().unwrap().len(), 43);
-    assert!(body.get("refresh_token").is_none(), "no refresh token without the refresh grant");
+    assert!(
+        body.get("refresh_token").is_none(),
+        "no refresh token without the refresh grant"
+    );
 }
 
 async fn bad_password_and_unknown_user_get_identical_answers(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
     let mut bodies = Vec::new();
     for (user, pw) in [("alice", "wrong-password"), ("nobody", "whatever-pw")] {
-        let res = app.token(&c, &[("grant_type", "password"), ("username", user), ("password", pw)]).await;
+        let res = app
+            .token(
+                &c,
+                &[
+                    ("grant_type", "password"),
+                    ("username", user),
+                    ("password", pw),
+                ],
+            )
+            .await;
         assert_eq!(res.status(), 400);
         bodies.push(res.text().await.unwrap());
     }
@@ -65,85 +117,198 @@ async fn bad_password_and_unknown_user_get_identical_answers(b: Backend) {
 }
 
 async fn usernames_are_case_insensitive_in_the_grant(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
     app.password_tokens(&c, "ALICE", "alice-password").await;
 }
 
 async fn locking_a_user_refuses_grants_and_revokes_tokens(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password,refresh_token").await;
     let t = app.password_tokens(&c, "alice", "alice-password").await;
     app.services.set_locked("alice", true).await.unwrap();
-    let res = app.token(&c, &[("grant_type", "password"), ("username", "alice"), ("password", "alice-password")]).await;
+    let res = app
+        .token(
+            &c,
+            &[
+                ("grant_type", "password"),
+                ("username", "alice"),
+                ("password", "alice-password"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 400);
-    let intro = app.services.introspect(t["access_token"].as_str().unwrap(), None).await.unwrap();
+    let intro = app
+        .services
+        .introspect(t["access_token"].as_str().unwrap(), None)
+        .await
+        .unwrap();
     assert!(!intro.active);
-    let res = app.token(&c, &[("grant_type", "refresh_token"), ("refresh_token", t["refresh_token"].as_str().unwrap())]).await;
+    let res = app
+        .token(
+            &c,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", t["refresh_token"].as_str().unwrap()),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 400);
     app.services.set_locked("alice", false).await.unwrap();
     app.password_tokens(&c, "alice", "alice-password").await;
 }
 
 async fn changing_a_password_revokes_the_users_tokens(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
     let t = app.password_tokens(&c, "alice", "alice-password").await;
     let pw = secrecy::SecretString::from("a brand new password");
-    app.services.set_password("alice", &pw, false).await.unwrap();
-    let intro = app.services.introspect(t["access_token"].as_str().unwrap(), None).await.unwrap();
+    app.services
+        .set_password("alice", &pw, false)
+        .await
+        .unwrap();
+    let intro = app
+        .services
+        .introspect(t["access_token"].as_str().unwrap(), None)
+        .await
+        .unwrap();
     assert!(!intro.active);
-    app.password_tokens(&c, "alice", "a brand new password").await;
+    app.password_tokens(&c, "alice", "a brand new password")
+        .await;
 }
 
 async fn client_may_authenticate_in_the_body_but_not_both_ways(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
-    let form = [("grant_type", "password"), ("username", "alice"), ("password", "alice-password"), ("client_id", c.id.as_str()), ("client_secret", c.secret.as_str())];
-    let res = app.http.post(app.gateway("/token")).form(&form).send().await.unwrap();
+    let form = [
+        ("grant_type", "password"),
+        ("username", "alice"),
+        ("password", "alice-password"),
+        ("client_id", c.id.as_str()),
+        ("client_secret", c.secret.as_str()),
+    ];
+    let res = app
+        .http
+        .post(app.gateway("/token"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let res = app.token(&c, &form).await;
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_request");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "invalid_request"
+    );
 }
 
 async fn failed_client_authentication_is_401_with_a_basic_challenge(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
-    let res = app.http.post(app.gateway("/token")).basic_auth(&c.id, Some("wrong")).form(&[("grant_type", "password")]).send().await.unwrap();
+    let res = app
+        .http
+        .post(app.gateway("/token"))
+        .basic_auth(&c.id, Some("wrong"))
+        .form(&[("grant_type", "password")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
-    assert!(res.headers()[header::WWW_AUTHENTICATE].to_str().unwrap().starts_with("Basic"));
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_client");
-    let res = app.http.post(app.gateway("/token")).form(&[("grant_type", "password"), ("client_id", c.id.as_str()), ("client_secret", "wrong")]).send().await.unwrap();
+    assert!(res.headers()[header::WWW_AUTHENTICATE]
+        .to_str()
+        .unwrap()
+        .starts_with("Basic"));
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "invalid_client"
+    );
+    let res = app
+        .http
+        .post(app.gateway("/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", c.id.as_str()),
+            ("client_secret", "wrong"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     assert!(res.headers().get(header::WWW_AUTHENTICATE).is_none());
-    let res = app.http.post(app.gateway("/token")).basic_auth("no-such-key", Some("x")).form(&[("grant_type", "password")]).send().await.unwrap();
+    let res = app
+        .http
+        .post(app.gateway("/token"))
+        .basic_auth("no-such-key", Some("x"))
+        .form(&[("grant_type", "password")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
 }
 
 async fn grants_the_key_does_not_allow_are_unauthorized_client(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "client_credentials").await;
-    let res = app.token(&c, &[("grant_type", "password"), ("username", "alice"), ("password", "alice-password")]).await;
+    let res = app
+        .token(
+            &c,
+            &[
+                ("grant_type", "password"),
+                ("username", "alice"),
+                ("password", "alice-password"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "unauthorized_client");
-    let res = app.token(&c, &[("grant_type", "authorization_code"), ("code", "x")]).await;
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "unsupported_grant_type");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "unauthorized_client"
+    );
+    let res = app
+        .token(&c, &[("grant_type", "authorization_code"), ("code", "x")])
+        .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "unsupported_grant_type"
+    );
 }
 
 async fn scopes_default_when_absent_and_unknown_scopes_are_refused(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     app.services.create_scope("read", "").await.unwrap();
     let c = app.client("alice", "password").await;
-    let base = [("grant_type", "password"), ("username", "alice"), ("password", "alice-password")];
-    let with_scope = |s: &'static str| { let mut f = base.to_vec(); f.push(("scope", s)); f };
+    let base = [
+        ("grant_type", "password"),
+        ("username", "alice"),
+        ("password", "alice-password"),
+    ];
+    let with_scope = |s: &'static str| {
+        let mut f = base.to_vec();
+        f.push(("scope", s));
+        f
+    };
     let res = app.token(&c, &with_scope("read")).await;
     assert_eq!(res.json::<Value>().await.unwrap()["scope"], "read");
     let res = app.token(&c, &with_scope("read write")).await;
@@ -155,23 +320,92 @@ async fn scopes_default_when_absent_and_unknown_scopes_are_refused(b: Backend) {
 
 async fn repeated_failures_are_throttled_with_retry_after(b: Backend) {
     let slow = |c: &mut portico::server::config::Config| c.oauth.throttling.pair_base_delay = 60;
-    let Some(app) = crate::support::app::spawn_with(b, slow).await else { return };
+    let Some(app) = crate::support::app::spawn_with(b, slow).await else {
+        return;
+    };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
-    let wrong = [("grant_type", "password"), ("username", "alice"), ("password", "wrong-password")];
+    let wrong = [
+        ("grant_type", "password"),
+        ("username", "alice"),
+        ("password", "wrong-password"),
+    ];
     for _ in 0..5 {
         assert_eq!(app.token(&c, &wrong).await.status(), 400);
     }
     let res = app.token(&c, &wrong).await;
     assert_eq!(res.status(), 429);
-    assert!(res.headers()[header::RETRY_AFTER].to_str().unwrap().parse::<u64>().unwrap() >= 1);
-    let right = [("grant_type", "password"), ("username", "alice"), ("password", "alice-password")];
-    assert_eq!(app.token(&c, &right).await.status(), 429, "throttled even with the right password");
+    assert!(
+        res.headers()[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let right = [
+        ("grant_type", "password"),
+        ("username", "alice"),
+        ("password", "alice-password"),
+    ];
+    assert_eq!(
+        app.token(&c, &right).await.status(),
+        429,
+        "throttled even with the right password"
+    );
     app.services.clock.advance(61);
     assert_eq!(app.token(&c, &right).await.status(), 200, "after the delay");
 }
 
+async fn grants_and_failures_are_recorded_as_events(b: Backend) {
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    app.user("alice", "alice-password").await;
+    let c = app
+        .client("alice", "password,refresh_token,client_credentials")
+        .await;
+    let t = app.password_tokens(&c, "alice", "alice-password").await;
+    app.token(
+        &c,
+        &[
+            ("grant_type", "password"),
+            ("username", "alice"),
+            ("password", "nope-nope"),
+        ],
+    )
+    .await;
+    app.token(
+        &c,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", t["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    app.token(&c, &[("grant_type", "client_credentials")]).await;
+    let events = app
+        .services
+        .store
+        .events_of_application(&c.app_id, 0)
+        .await
+        .unwrap();
+    let mut seen: Vec<(String, String)> = events
+        .into_iter()
+        .map(|e| (e.grant_type, e.outcome))
+        .collect();
+    seen.sort();
+    let expected = [
+        ("client_credentials", "issued"),
+        ("password", "failed"),
+        ("password", "issued"),
+        ("refresh_token", "refreshed"),
+    ];
+    assert_eq!(seen, expected.map(|(g, o)| (g.to_owned(), o.to_owned())));
+}
+
 on_both_backends!(
+    grants_and_failures_are_recorded_as_events,
     the_documented_curl_command_gets_a_token,
     token_responses_are_not_cached_and_tokens_are_256_bit,
     bad_password_and_unknown_user_get_identical_answers,

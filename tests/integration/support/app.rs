@@ -1,10 +1,10 @@
 //! `spawn_app`: the real server, in process, on free ports and a fresh database.
 
 use super::{Backend, TestDb};
+use portico::domain::{GrantTypes, KeyType};
 use portico::server::config::{Config, Ports};
 use portico::server::{self, Running, StartError};
 use portico::service::{ApplicationInput, KeyRequest, Services};
-use portico::domain::{GrantTypes, KeyType};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
@@ -12,9 +12,8 @@ pub struct TestApp {
     pub services: Services,
     pub ports: Ports,
     pub http: reqwest::Client,
-    pub config: Arc<Config>,
-    running: Option<Running>,
-    pub db: TestDb,
+    _running: Running,
+    _db: TestDb,
 }
 
 /// Credentials of an application's production key.
@@ -64,9 +63,8 @@ pub async fn spawn_with(backend: Backend, tweak: impl Fn(&mut Config)) -> Option
                     services,
                     ports: running.ports,
                     http,
-                    config,
-                    running: Some(running),
-                    db,
+                    _running: running,
+                    _db: db,
                 });
             }
             Err(StartError::Bind { .. }) => continue,
@@ -89,12 +87,6 @@ impl TestApp {
         format!("http://127.0.0.1:{}{path}", self.ports.gateway_http)
     }
 
-    pub async fn shutdown(mut self) {
-        if let Some(r) = self.running.take() {
-            r.shutdown().await;
-        }
-    }
-
     pub async fn user(&self, name: &str, password: &str) {
         self.services
             .create_user(name, None, &SecretString::from(password), false, false)
@@ -110,7 +102,11 @@ impl TestApp {
             description: String::new(),
             token_validity: None,
         };
-        let app = self.services.create_application(&owner, input).await.unwrap();
+        let app = self
+            .services
+            .create_application(&owner, input)
+            .await
+            .unwrap();
         let keys = self
             .services
             .generate_keys(
@@ -142,9 +138,21 @@ impl TestApp {
     }
 
     /// A successful password grant's JSON body.
-    pub async fn password_tokens(&self, client: &Client, user: &str, pw: &str) -> serde_json::Value {
+    pub async fn password_tokens(
+        &self,
+        client: &Client,
+        user: &str,
+        pw: &str,
+    ) -> serde_json::Value {
         let res = self
-            .token(client, &[("grant_type", "password"), ("username", user), ("password", pw)])
+            .token(
+                client,
+                &[
+                    ("grant_type", "password"),
+                    ("username", user),
+                    ("password", pw),
+                ],
+            )
             .await;
         assert_eq!(res.status(), 200, "password grant failed");
         res.json().await.unwrap()

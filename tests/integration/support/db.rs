@@ -27,7 +27,11 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}/portico.db", dir.path().display());
-                Some(TestDb { url, dir, pg_name: None })
+                Some(TestDb {
+                    url,
+                    dir,
+                    pg_name: None,
+                })
             }
             Backend::Postgres => {
                 let admin = postgres_admin_url();
@@ -47,7 +51,11 @@ impl TestDb {
                     .expect("create test database");
                 let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
                 let url = format!("{base}/{name}");
-                Some(TestDb { url, dir, pg_name: Some(name) })
+                Some(TestDb {
+                    url,
+                    dir,
+                    pg_name: Some(name),
+                })
             }
         }
     }
@@ -55,15 +63,21 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else { return };
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
         // Drop runs outside any runtime guarantee; use a private one on its own thread.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(rt) = rt {
                 rt.block_on(async {
                     if let Ok(mut c) = PgConnection::connect(&postgres_admin_url()).await {
                         let _ = c
-                            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                            .execute(
+                                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                            )
                             .await;
                     }
                 });

@@ -5,7 +5,6 @@ pub mod process;
 pub use app::{spawn_app, TestApp};
 pub use db::{Backend, TestDb};
 
-use portico::service::Services;
 use portico::store::Store;
 
 /// A store on a fresh database, migrated.
@@ -15,13 +14,4 @@ pub async fn store_on(backend: Backend) -> Option<(Store, TestDb)> {
     let store = Store::connect(&url, 4).await.expect("connect");
     store.migrate().await.expect("migrate");
     Some((store, db))
-}
-
-/// Services on a fresh database with default settings.
-pub async fn services_on(backend: Backend) -> Option<(Services, TestDb)> {
-    let db = TestDb::new(backend).await?;
-    let mut config = portico::server::config::Config::default();
-    config.database.url = db.url.clone();
-    let services = portico::server::services(&config).await.expect("services");
-    Some((services, db))
 }

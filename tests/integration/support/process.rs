@@ -42,7 +42,11 @@ impl Portico {
                 }
             }
         });
-        let mut p = Portico { child, lines: rx, stdout: Vec::new() };
+        let mut p = Portico {
+            child,
+            lines: rx,
+            stdout: Vec::new(),
+        };
         p.wait_for("Portico is running");
         p
     }
