@@ -84,6 +84,7 @@ pub async fn token(
             params,
             client_ip: peer.ip(),
             source: "api",
+            lifetime_cap: None,
         };
         services.token(req).await
     }

@@ -36,5 +36,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         },
         throttle: Arc::new(Throttle::new(config.oauth.throttling.clone())),
         self_signup_default: config.portal.self_signup,
+        flash: Default::default(),
     })
 }

@@ -133,6 +133,7 @@ impl Services {
             self.store
                 .revoke_tokens_of_user(&user.id, self.clock.now())
                 .await?;
+            self.store.delete_sessions_of_user(&user.id).await?;
         }
         self.user(username).await
     }
@@ -152,6 +153,7 @@ impl Services {
             .set_user_password(&user.id, &hash, must_change, now)
             .await?;
         self.store.revoke_tokens_of_user(&user.id, now).await?;
+        self.store.delete_sessions_of_user(&user.id).await?;
         Ok(())
     }
 }

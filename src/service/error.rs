@@ -13,6 +13,12 @@ pub enum ServiceError {
     Conflict(String),
     #[error("not allowed")]
     Forbidden,
+    /// Wrong username or password, worded the same for both.
+    #[error("invalid username or password")]
+    BadCredentials,
+    /// Too many failed attempts; retry after this many seconds.
+    #[error("too many failed attempts; try again in {0} seconds")]
+    Throttled(i64),
     /// Details are logged where the error arises; callers show a generic message.
     #[error("internal error")]
     Internal(String),

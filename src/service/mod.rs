@@ -4,9 +4,12 @@ mod accounts;
 mod applications;
 mod clock;
 mod error;
+mod flash;
 mod keys;
 pub mod oauth;
+mod portal;
 mod scopes;
+pub mod sessions;
 mod settings;
 pub mod throttle;
 
@@ -14,8 +17,10 @@ pub use accounts::{Bootstrap, PasswordPolicy};
 pub use applications::ApplicationInput;
 pub use clock::Clock;
 pub use error::ServiceError;
+pub use flash::{Flash, FlashStore};
 pub use keys::{GeneratedKeys, KeyRequest};
 pub use oauth::TokenLifetimes;
+pub use portal::{OwnToken, PortalTokenKind};
 
 use crate::crypto::PasswordHasher;
 use crate::store::Store;
@@ -32,4 +37,6 @@ pub struct Services {
     pub throttle: Arc<Throttle>,
     /// `[portal] self_signup` from the configuration: the default until an admin decides.
     pub self_signup_default: bool,
+    /// One-time messages (a new secret, a new token) for browsers without JavaScript.
+    pub flash: Arc<FlashStore>,
 }

@@ -93,3 +93,27 @@ impl Store {
         Ok(())
     }
 }
+
+/// An application with its owner's name, for the admin overview.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApplicationWithOwner {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub created_at: Epoch,
+}
+
+impl Store {
+    pub async fn all_applications(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<ApplicationWithOwner>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.name, u.username AS owner, a.created_at FROM applications a \
+             JOIN users u ON u.id = a.owner_id ORDER BY u.username, a.name LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

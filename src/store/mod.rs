@@ -8,16 +8,18 @@ mod events;
 mod keys;
 mod pool;
 mod scopes;
+mod sessions;
 mod settings;
 mod tokens;
 mod users;
 
-pub use applications::ApplicationRow;
+pub use applications::{ApplicationRow, ApplicationWithOwner};
 pub use error::StoreError;
 pub use events::{TokenEvent, TokenEventRow};
 pub use keys::KeyRow;
 pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
+pub use sessions::SessionRow;
 pub use tokens::{NewToken, Rotation, TokenRow};
 pub use users::{NewUser, UserRow};
 

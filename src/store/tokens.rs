@@ -171,3 +171,10 @@ async fn insert_token(
         .await?;
     Ok(())
 }
+
+impl Store {
+    pub async fn token_by_id(&self, id: &str) -> Result<TokenRow, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM tokens WHERE id = $1");
+        Ok(sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?)
+    }
+}

@@ -12,9 +12,16 @@ impl Services {
     ) -> Result<TokenResponse, OAuthError> {
         let scopes = self.resolve_scopes(req.param("scope")).await?;
         let minted = self
-            .mint(key, GrantType::ClientCredentials, None, &scopes, None)
+            .mint(
+                key,
+                GrantType::ClientCredentials,
+                None,
+                &scopes,
+                None,
+                req.lifetime_cap,
+            )
             .await?;
-        let event = self.event(&minted.row, "issued");
+        let event = self.event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;
         Ok(minted.response)
     }

@@ -66,9 +66,11 @@ impl Services {
         subject: Option<Subject<'_>>,
         scopes: &ScopeSet,
         family_id: Option<&str>,
+        lifetime_cap: Option<i64>,
     ) -> Result<Minted, OAuthError> {
         let now = self.clock.now();
         let lifetime = self.access_lifetime(key, subject.is_some()).await?;
+        let lifetime = lifetime_cap.map_or(lifetime, |cap| cap.clamp(1, lifetime));
         let access = crypto::random_token();
         // Refresh tokens only for user grants, and only when the key may refresh.
         let may_refresh = subject.is_some()
@@ -104,7 +106,7 @@ impl Services {
         Ok(Minted { row, response })
     }
 
-    pub(super) fn event(&self, row: &NewToken, outcome: &'static str) -> TokenEvent {
+    pub(crate) fn event_for(&self, row: &NewToken, outcome: &'static str) -> TokenEvent {
         TokenEvent {
             app_id: row.app_id.clone(),
             key_type: row.key_type.clone(),

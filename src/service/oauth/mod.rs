@@ -34,8 +34,11 @@ pub struct TokenRequest {
     pub client: ClientAuth,
     pub params: HashMap<String, String>,
     pub client_ip: IpAddr,
-    /// Which surface issued it (`api` or `portal`), for statistics.
+    /// Which surface issued it (`api` or `portal`), for logs.
     pub source: &'static str,
+    /// A shorter access-token lifetime asked for in the portal; never longer than the
+    /// key's own.
+    pub lifetime_cap: Option<i64>,
 }
 
 impl TokenRequest {
@@ -60,6 +63,17 @@ impl Services {
             ))
         })?;
         let key = self.authenticate_client(&req.client).await?;
+        self.run_grant(&key, grant, &req).await
+    }
+
+    /// Runs `grant` for an already authenticated key: the one path shared by `/token`
+    /// and the portal's Generate Access Token.
+    pub async fn run_grant(
+        &self,
+        key: &crate::store::KeyRow,
+        grant: GrantType,
+        req: &TokenRequest,
+    ) -> Result<TokenResponse, OAuthError> {
         let allowed =
             crate::domain::GrantTypes::parse_list(&key.grant_types).is_ok_and(|g| g.allows(grant));
         if !allowed {
@@ -68,9 +82,9 @@ impl Services {
             )));
         }
         match grant {
-            GrantType::Password => self.password_grant(&key, &req).await,
-            GrantType::RefreshToken => self.refresh_grant(&key, &req).await,
-            GrantType::ClientCredentials => self.client_credentials_grant(&key, &req).await,
+            GrantType::Password => self.password_grant(key, req).await,
+            GrantType::RefreshToken => self.refresh_grant(key, req).await,
+            GrantType::ClientCredentials => self.client_credentials_grant(key, req).await,
         }
     }
 }

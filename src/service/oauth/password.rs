@@ -48,9 +48,16 @@ impl Services {
             username: &user.username,
         };
         let minted = self
-            .mint(key, GrantType::Password, Some(subject), &scopes, None)
+            .mint(
+                key,
+                GrantType::Password,
+                Some(subject),
+                &scopes,
+                None,
+                req.lifetime_cap,
+            )
             .await?;
-        let event = self.event(&minted.row, "issued");
+        let event = self.event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;
         tracing::info!(
             target: "portico::oauth",

@@ -67,9 +67,10 @@ impl Services {
                 subject,
                 &scopes,
                 Some(&old.family_id),
+                None,
             )
             .await?;
-        let event = self.event(&minted.row, "refreshed");
+        let event = self.event_for(&minted.row, "refreshed");
         match self
             .store
             .rotate_token(&old.id, &minted.row, &event)

@@ -61,7 +61,7 @@ impl Services {
             Matched::Refresh => self.store.revoke_family(&row.family_id, now).await?,
             Matched::Access => self.store.revoke_token(&row.id, now).await?,
         };
-        let mut event = self.event(&row, "revoked");
+        let mut event = self.event_for(&row, "revoked");
         event.at = now;
         self.store.record_event(&event).await?;
         Ok(())
