@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod domain;
+pub mod server_fns;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -7,12 +7,14 @@ mod error;
 mod grant;
 mod key_type;
 mod scope;
+mod time;
 mod username;
 
 pub use error::ValidationError;
 pub use grant::{GrantType, GrantTypes};
 pub use key_type::KeyType;
 pub use scope::{ScopeName, ScopeSet, DEFAULT_SCOPE};
+pub use time::{format_duration, format_utc};
 pub use username::Username;
 
 /// Seconds since the Unix epoch; the one time representation stored and compared.

@@ -56,7 +56,7 @@ impl ApplicationInput {
 fn name_taken(e: StoreError) -> ServiceError {
     match e {
         StoreError::Conflict(_) => {
-            ValidationError::new("name", "you already have an application with this name").into()
+            ValidationError::new("name", "is already used by another of your applications").into()
         }
         other => other.into(),
     }

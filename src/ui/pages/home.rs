@@ -1,7 +1,17 @@
+use crate::server_fns::SessionInfo;
 use leptos::prelude::*;
 
 #[component]
 pub fn Home() -> impl IntoView {
+    let info = expect_context::<SessionInfo>();
+    let actions = match info.user {
+        Some(_) => view! { <a class="button large" href="/apps">"Go to your applications"</a> }.into_any(),
+        None => view! {
+            {info.self_signup.then(|| view! { <a class="button large" href="/signup">"Create an account"</a> })}
+            <a class="button ghost large" href="/signin">"Sign in"</a>
+        }
+        .into_any(),
+    };
     view! {
         <section class="hero">
             <h1>"Build on our APIs"</h1>
@@ -9,10 +19,7 @@ pub fn Home() -> impl IntoView {
                 "Create an application, generate its consumer key and secret, and get OAuth 2.0 "
                 "access tokens for your programs — all in one place."
             </p>
-            <div class="actions">
-                <a class="button large" href="/signup">"Create an account"</a>
-                <a class="button ghost large" href="/signin">"Sign in"</a>
-            </div>
+            <div class="actions">{actions}</div>
         </section>
         <section class="steps" aria-label="How it works">
             <article class="card">

@@ -1,7 +1,20 @@
+mod admin;
+mod app;
+mod apps;
+mod auth;
 mod home;
+mod keys;
+mod tokens;
 
+pub use admin::{AdminApps, AdminSettings, AdminUsers};
+pub use app::AppOverview;
+pub use apps::Apps;
+pub use auth::{ChangePassword, SignIn, SignUp};
 pub use home::Home;
+pub use keys::KeysTab;
+pub use tokens::MyTokens;
 
+use crate::server_fns::AppError;
 use leptos::prelude::*;
 
 #[component]
@@ -13,4 +26,16 @@ pub fn NotFound() -> impl IntoView {
             <a class="button" href="/">"Back to the portal"</a>
         </section>
     }
+}
+
+/// A page-level failure to load data, as a readable message.
+fn load_error(e: AppError) -> AnyView {
+    view! {
+        <section class="card narrow">
+            <h1>"Cannot show this page"</h1>
+            <p class="notice error" role="alert">{e.message()}</p>
+            <a class="button ghost" href="/apps">"Back to applications"</a>
+        </section>
+    }
+    .into_any()
 }

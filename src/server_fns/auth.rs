@@ -1,0 +1,131 @@
+//! Sign-up, sign-in, sign-out and password change.
+
+use super::{AppError, Me, SessionInfo};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context as cx;
+#[cfg(feature = "ssr")]
+use secrecy::SecretString;
+
+/// Who is visiting, with the CSRF token their forms must carry.
+#[server(endpoint = "load_session")]
+pub async fn load_session() -> Result<SessionInfo, AppError> {
+    let csrf = cx::csrf_token();
+    let user = cx::current_user().await?.map(|u| Me {
+        username: u.username,
+        is_admin: u.is_admin == 1,
+        must_change_password: u.must_change_password == 1,
+    });
+    let self_signup = cx::services().self_signup_enabled().await?;
+    Ok(SessionInfo {
+        user,
+        csrf,
+        self_signup,
+    })
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(csrf: String, username: String, password: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    let services = cx::services();
+    let (token, user) = services
+        .sign_in(&username, &SecretString::from(password), cx::client_ip())
+        .await?;
+    // A new session value on every sign-in: a planted cookie can never be promoted.
+    if let Some(old) = cx::session_cookie() {
+        services.sign_out(&old).await?;
+    }
+    use secrecy::ExposeSecret;
+    cx::set_cookie(cx::SESSION_COOKIE, token.expose_secret(), None);
+    cx::redirect(if user.must_change_password == 1 {
+        "/account/password"
+    } else {
+        "/apps"
+    });
+    Ok(())
+}
+
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    csrf: String,
+    username: String,
+    email: String,
+    password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    let services = cx::services();
+    if !services.self_signup_enabled().await? {
+        return Err(AppError::SignupDisabled);
+    }
+    if password != confirm_password {
+        return Err(AppError::invalid(
+            "confirm_password",
+            "does not match the password",
+        ));
+    }
+    // Sign-ups count against the same per-address throttle as failed sign-ins, so a
+    // script cannot probe for taken names faster than it could guess passwords.
+    let addr = cx::client_ip();
+    let now = services.clock.now();
+    services
+        .throttle
+        .check("\u{0}signup", addr, now)
+        .map_err(|r| AppError::Throttled(r.0))?;
+    services.throttle.record_failure("\u{0}signup", addr, now);
+    let email = Some(email.as_str()).filter(|e| !e.trim().is_empty());
+    if email.is_none() {
+        return Err(AppError::invalid("email", "is required"));
+    }
+    services
+        .create_user(
+            &username,
+            email,
+            &SecretString::from(password),
+            false,
+            false,
+        )
+        .await?;
+    cx::redirect("/signin?created=1");
+    Ok(())
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out(csrf: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    if let Some(token) = cx::session_cookie() {
+        cx::services().sign_out(&token).await?;
+    }
+    cx::set_cookie(cx::SESSION_COOKIE, "", Some(0));
+    cx::redirect("/");
+    Ok(())
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    csrf: String,
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    let user = cx::current_user().await?.ok_or(AppError::Unauthenticated)?;
+    if new_password != confirm_password {
+        return Err(AppError::invalid(
+            "confirm_password",
+            "does not match the new password",
+        ));
+    }
+    let token = cx::services()
+        .change_own_password(
+            &user,
+            &SecretString::from(current_password),
+            &SecretString::from(new_password),
+        )
+        .await?;
+    use secrecy::ExposeSecret;
+    cx::set_cookie(cx::SESSION_COOKIE, token.expose_secret(), None);
+    cx::redirect("/apps?password_changed=1");
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! Server-side plumbing shared by the server functions: services from context, cookies,
+//! CSRF checks and the signed-in user.
+
+use super::AppError;
+use crate::service::Services;
+use crate::store::UserRow;
+use axum::extract::ConnectInfo;
+use axum::http::{header, request::Parts, HeaderValue};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use secrecy::SecretString;
+use std::net::{IpAddr, SocketAddr};
+use subtle::ConstantTimeEq;
+
+/// `__Host-` cookies must be Secure, host-only and path `/`: a sibling subdomain cannot
+/// plant or overwrite them.
+pub const SESSION_COOKIE: &str = "__Host-portico_session";
+pub const CSRF_COOKIE: &str = "__Host-portico_csrf";
+
+pub fn services() -> Services {
+    expect_context::<Services>()
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) {
+    let age = max_age.map_or(String::new(), |a| format!("; Max-Age={a}"));
+    let cookie = format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}");
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+pub fn client_ip() -> IpAddr {
+    parts()
+        .and_then(|p| {
+            p.extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]))
+}
+
+/// True for a plain HTML form post (no JavaScript), which ends in a redirect.
+pub fn is_plain_form_post() -> bool {
+    parts()
+        .and_then(|p| p.headers.get(header::ACCEPT).cloned())
+        .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// The CSRF token for this browser, creating it (and its cookie) on first sight.
+pub fn csrf_token() -> String {
+    if let Some(t) = cookie(CSRF_COOKIE).filter(|t| t.len() == 43) {
+        return t;
+    }
+    let t = crate::crypto::random_token();
+    set_cookie(CSRF_COOKIE, &t, None);
+    t
+}
+
+/// Double-submit check: the form's token must equal the cookie's, and a cross-site
+/// `Origin` is refused outright.
+pub fn check_csrf(submitted: &str) -> Result<(), AppError> {
+    let parts = parts().ok_or(AppError::Csrf)?;
+    if let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok());
+        let origin_host = origin.split("://").nth(1);
+        if origin_host.is_none()
+            || origin_host != host.or(parts.uri.authority().map(|a| a.as_str()))
+        {
+            return Err(AppError::Csrf);
+        }
+    }
+    let cookie = cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
+    if bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes())) {
+        Ok(())
+    } else {
+        Err(AppError::Csrf)
+    }
+}
+
+pub fn session_cookie() -> Option<SecretString> {
+    cookie(SESSION_COOKIE).map(SecretString::from)
+}
+
+/// The session cookie's digest, which names flash messages.
+pub fn session_digest() -> Option<String> {
+    cookie(SESSION_COOKIE).map(|c| crate::crypto::digest(&c))
+}
+
+pub async fn current_user() -> Result<Option<UserRow>, AppError> {
+    let Some(token) = cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(services().session_user(&token).await?)
+}
+
+/// The signed-in user, who has no pending password change.
+pub async fn require_user() -> Result<UserRow, AppError> {
+    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password == 1 {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(user)
+}
+
+pub async fn require_admin() -> Result<UserRow, AppError> {
+    let user = require_user().await?;
+    if user.is_admin == 1 {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn redirect(path: &str) {
+    leptos_axum::redirect(path);
+}

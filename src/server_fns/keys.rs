@@ -1,0 +1,249 @@
+//! The Production and Sandbox Keys tabs: generate keys, regenerate the secret, generate
+//! access tokens.
+
+use super::{AppError, IssuedToken, KeyTab, RevealedKeys};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context as cx;
+#[cfg(feature = "ssr")]
+use crate::domain::KeyType;
+#[cfg(feature = "ssr")]
+use crate::service::Flash;
+#[cfg(feature = "ssr")]
+use secrecy::ExposeSecret;
+
+#[cfg(feature = "ssr")]
+fn key_type(raw: &str) -> Result<KeyType, AppError> {
+    KeyType::parse(raw).map_err(|e| AppError::invalid(&e.field, &e.message))
+}
+
+#[cfg(feature = "ssr")]
+fn endpoints() -> super::Endpoints {
+    let config = expect_context::<std::sync::Arc<crate::server::config::Config>>();
+    let p = config.ports();
+    let host = &config.server.hostname;
+    super::Endpoints {
+        token: format!("https://{host}:{}/token", p.gateway_https),
+        revoke: format!("https://{host}:{}/revoke", p.gateway_https),
+        introspect: format!("https://{host}:{}/oauth2/introspect", p.portal_https),
+    }
+}
+
+/// Keeps a value for the page after a plain form post's redirect; JavaScript callers get
+/// it in the response instead.
+#[cfg(feature = "ssr")]
+fn flash_if_plain_post(flash: Flash) {
+    if cx::is_plain_form_post() {
+        if let Some(digest) = cx::session_digest() {
+            let services = cx::services();
+            services.flash.put(&digest, flash, services.clock.now());
+        }
+    }
+}
+
+#[server(endpoint = "load_key_tab")]
+pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, AppError> {
+    let user = cx::require_user().await?;
+    let kt = self::key_type(&key_type)?;
+    let services = cx::services();
+    let app = services.application_for(&user, &app_id).await?;
+    let key = match services.key_of(&app, kt).await {
+        Ok(k) => Some(super::KeyView {
+            consumer_key: k.consumer_key,
+            grant_types: k.grant_types.split(',').map(str::to_owned).collect(),
+            access_token_validity: k.access_token_validity,
+            created_at: k.created_at,
+        }),
+        Err(crate::service::ServiceError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let (mut revealed, mut issued) = (None, None);
+    if let Some(digest) = cx::session_digest() {
+        let now = services.clock.now();
+        let mine = |a: &str, t: &str| a == app.id && t == kt.as_str();
+        match services.flash.take(&digest, now, |f| match f {
+            Flash::Keys {
+                app_id, key_type, ..
+            }
+            | Flash::Token {
+                app_id, key_type, ..
+            } => mine(app_id, key_type),
+        }) {
+            Some(Flash::Keys {
+                consumer_key,
+                consumer_secret,
+                ..
+            }) => {
+                revealed = Some(RevealedKeys {
+                    consumer_key,
+                    consumer_secret: consumer_secret.expose_secret().to_owned(),
+                })
+            }
+            Some(Flash::Token {
+                access_token,
+                refresh_token,
+                scope,
+                expires_in,
+                ..
+            }) => {
+                issued = Some(IssuedToken {
+                    access_token: access_token.expose_secret().to_owned(),
+                    refresh_token: refresh_token.map(|r| r.expose_secret().to_owned()),
+                    scope,
+                    expires_in,
+                })
+            }
+            None => {}
+        }
+    }
+    let scopes = services
+        .scopes()
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    Ok(KeyTab {
+        app: super::apps::app_view(app),
+        key_type: kt.as_str().into(),
+        key,
+        revealed,
+        issued,
+        endpoints: endpoints(),
+        scopes,
+    })
+}
+
+#[server(endpoint = "generate_keys")]
+pub async fn generate_keys(
+    csrf: String,
+    app_id: String,
+    key_type: String,
+    grant_password: Option<String>,
+    grant_refresh_token: Option<String>,
+    grant_client_credentials: Option<String>,
+    validity: String,
+) -> Result<RevealedKeys, AppError> {
+    use crate::domain::{GrantType, GrantTypes};
+    cx::check_csrf(&csrf)?;
+    let user = cx::require_user().await?;
+    let kt = self::key_type(&key_type)?;
+    let services = cx::services();
+    let app = services.application_for(&user, &app_id).await?;
+    let chosen = [
+        (grant_password, GrantType::Password),
+        (grant_refresh_token, GrantType::RefreshToken),
+        (grant_client_credentials, GrantType::ClientCredentials),
+    ];
+    let grants = chosen
+        .into_iter()
+        .filter(|(on, _)| on.is_some())
+        .map(|(_, g)| g)
+        .collect();
+    let grant_types =
+        GrantTypes::new(grants).map_err(|e| AppError::invalid(&e.field, &e.message))?;
+    let request = crate::service::KeyRequest {
+        key_type: kt,
+        grant_types,
+        access_token_validity: super::apps::optional_seconds("validity", &validity)?,
+    };
+    let keys = services.generate_keys(&app, request).await?;
+    flash_if_plain_post(Flash::Keys {
+        app_id: app.id,
+        key_type: kt.as_str().into(),
+        consumer_key: keys.consumer_key.clone(),
+        consumer_secret: keys.consumer_secret.clone(),
+    });
+    Ok(RevealedKeys {
+        consumer_key: keys.consumer_key,
+        consumer_secret: keys.consumer_secret.expose_secret().to_owned(),
+    })
+}
+
+#[server(endpoint = "regenerate_secret")]
+pub async fn regenerate_secret(
+    csrf: String,
+    app_id: String,
+    key_type: String,
+    confirm: Option<String>,
+) -> Result<RevealedKeys, AppError> {
+    cx::check_csrf(&csrf)?;
+    let user = cx::require_user().await?;
+    if confirm.is_none() {
+        return Err(AppError::invalid(
+            "confirm",
+            "tick the box to confirm: the old secret stops working at once",
+        ));
+    }
+    let kt = self::key_type(&key_type)?;
+    let services = cx::services();
+    let app = services.application_for(&user, &app_id).await?;
+    let keys = services.regenerate_secret(&app, kt).await?;
+    flash_if_plain_post(Flash::Keys {
+        app_id: app.id,
+        key_type: kt.as_str().into(),
+        consumer_key: keys.consumer_key.clone(),
+        consumer_secret: keys.consumer_secret.clone(),
+    });
+    Ok(RevealedKeys {
+        consumer_key: keys.consumer_key,
+        consumer_secret: keys.consumer_secret.expose_secret().to_owned(),
+    })
+}
+
+/// Generate Access Token: `token_kind` is `application` (client credentials) or `user`
+/// (password grant for the signed-in developer, who re-enters their password).
+#[server(endpoint = "generate_token")]
+pub async fn generate_token(
+    csrf: String,
+    app_id: String,
+    key_type: String,
+    token_kind: String,
+    password: Option<String>,
+    scope: String,
+    validity: String,
+) -> Result<IssuedToken, AppError> {
+    use crate::service::PortalTokenKind;
+    use secrecy::SecretString;
+    cx::check_csrf(&csrf)?;
+    let user = cx::require_user().await?;
+    let kt = self::key_type(&key_type)?;
+    let services = cx::services();
+    let app = services.application_for(&user, &app_id).await?;
+    let kind =
+        match token_kind.as_str() {
+            "application" => PortalTokenKind::Application,
+            "user" => PortalTokenKind::User {
+                password: SecretString::from(password.filter(|p| !p.is_empty()).ok_or_else(
+                    || AppError::invalid("password", "is required for a user token"),
+                )?),
+            },
+            _ => {
+                return Err(AppError::invalid(
+                    "token_kind",
+                    "must be application or user",
+                ))
+            }
+        };
+    let validity = super::apps::optional_seconds("validity", &validity)?;
+    if validity.is_some_and(|v| v < 60) {
+        return Err(AppError::invalid("validity", "must be at least 60 seconds"));
+    }
+    let t = services
+        .portal_token(&user, &app, kt, kind, &scope, validity, cx::client_ip())
+        .await?;
+    flash_if_plain_post(Flash::Token {
+        app_id: app.id,
+        key_type: kt.as_str().into(),
+        access_token: SecretString::from(t.access_token.clone()),
+        refresh_token: t.refresh_token.clone().map(SecretString::from),
+        scope: t.scope.clone(),
+        expires_in: t.expires_in,
+    });
+    Ok(IssuedToken {
+        access_token: t.access_token,
+        refresh_token: t.refresh_token,
+        scope: t.scope,
+        expires_in: t.expires_in,
+    })
+}

@@ -1,0 +1,16 @@
+//! Server functions: the portal's calls into the server. Plain HTML forms post to them
+//! (`/api/<name>`), so every page works without JavaScript; the bodies run only on the
+//! server and call `service::`.
+
+pub mod admin;
+pub mod apps;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;
+mod error;
+pub mod keys;
+pub mod tokens;
+mod views;
+
+pub use error::AppError;
+pub use views::*;
