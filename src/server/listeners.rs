@@ -74,6 +74,10 @@ fn portal_router(state: AppState, hydrate: bool) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.services.clone(),
+            crate::server_fns::context::attach_session,
+        ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }

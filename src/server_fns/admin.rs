@@ -15,7 +15,7 @@ pub async fn set_self_signup(csrf: String, enabled: String) -> Result<(), AppErr
         "off" => false,
         _ => return Err(AppError::invalid("enabled", "must be on or off")),
     };
-    cx::services().set_self_signup(on).await?;
+    cx::services()?.set_self_signup(on).await?;
     cx::redirect("/admin/settings?saved=1");
     Ok(())
 }
@@ -23,7 +23,7 @@ pub async fn set_self_signup(csrf: String, enabled: String) -> Result<(), AppErr
 #[server(endpoint = "admin_users")]
 pub async fn admin_users(search: String) -> Result<Vec<UserAdminView>, AppError> {
     cx::require_admin().await?;
-    let users = cx::services()
+    let users = cx::services()?
         .store
         .list_users(search.trim(), 200)
         .await
@@ -49,7 +49,7 @@ pub async fn admin_user_action(
 ) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let me = cx::require_admin().await?;
-    let services = cx::services();
+    let services = cx::services()?;
     let user = services.user(&username).await?;
     if user.id == me.id {
         return Err(AppError::invalid(
@@ -74,7 +74,7 @@ pub async fn admin_user_action(
 #[server(endpoint = "admin_apps")]
 pub async fn admin_apps() -> Result<Vec<AppAdminView>, AppError> {
     cx::require_admin().await?;
-    let apps = cx::services()
+    let apps = cx::services()?
         .store
         .all_applications(500)
         .await

@@ -32,14 +32,14 @@ pub(crate) fn optional_seconds(field: &str, raw: &str) -> Result<Option<i64>, Ap
 #[server(endpoint = "list_apps")]
 pub async fn list_apps() -> Result<Vec<AppView>, AppError> {
     let user = cx::require_user().await?;
-    let apps = cx::services().applications_of(&user).await?;
+    let apps = cx::services()?.applications_of(&user).await?;
     Ok(apps.into_iter().map(app_view).collect())
 }
 
 #[server(endpoint = "get_app")]
 pub async fn get_app(id: String) -> Result<AppView, AppError> {
     let user = cx::require_user().await?;
-    Ok(app_view(cx::services().application_for(&user, &id).await?))
+    Ok(app_view(cx::services()?.application_for(&user, &id).await?))
 }
 
 #[server(endpoint = "create_app")]
@@ -56,7 +56,7 @@ pub async fn create_app(
         description,
         token_validity: optional_seconds("token_validity", &token_validity)?,
     };
-    let app = cx::services().create_application(&user, input).await?;
+    let app = cx::services()?.create_application(&user, input).await?;
     cx::redirect(&format!("/apps/{}", app.id));
     Ok(app_view(app))
 }
@@ -76,7 +76,9 @@ pub async fn update_app(
         description,
         token_validity: optional_seconds("token_validity", &token_validity)?,
     };
-    cx::services().update_application(&user, &id, input).await?;
+    cx::services()?
+        .update_application(&user, &id, input)
+        .await?;
     cx::redirect(&format!("/apps/{id}?saved=1"));
     Ok(())
 }
@@ -86,7 +88,7 @@ pub async fn update_app(
 pub async fn delete_app(csrf: String, id: String, confirm_name: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    let services = cx::services();
+    let services = cx::services()?;
     let app = services.application_for(&user, &id).await?;
     if confirm_name.trim() != app.name {
         return Err(AppError::invalid(

@@ -1,6 +1,6 @@
 //! Sign-up, sign-in, sign-out and password change.
 
-use super::{AppError, Me, SessionInfo};
+use super::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -8,27 +8,10 @@ use super::context as cx;
 #[cfg(feature = "ssr")]
 use secrecy::SecretString;
 
-/// Who is visiting, with the CSRF token their forms must carry.
-#[server(endpoint = "load_session")]
-pub async fn load_session() -> Result<SessionInfo, AppError> {
-    let csrf = cx::csrf_token();
-    let user = cx::current_user().await?.map(|u| Me {
-        username: u.username,
-        is_admin: u.is_admin == 1,
-        must_change_password: u.must_change_password == 1,
-    });
-    let self_signup = cx::services().self_signup_enabled().await?;
-    Ok(SessionInfo {
-        user,
-        csrf,
-        self_signup,
-    })
-}
-
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(csrf: String, username: String, password: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    let services = cx::services();
+    let services = cx::services()?;
     let (token, user) = services
         .sign_in(&username, &SecretString::from(password), cx::client_ip())
         .await?;
@@ -55,7 +38,7 @@ pub async fn sign_up(
     confirm_password: String,
 ) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    let services = cx::services();
+    let services = cx::services()?;
     if !services.self_signup_enabled().await? {
         return Err(AppError::SignupDisabled);
     }
@@ -95,7 +78,7 @@ pub async fn sign_up(
 pub async fn sign_out(csrf: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     if let Some(token) = cx::session_cookie() {
-        cx::services().sign_out(&token).await?;
+        cx::services()?.sign_out(&token).await?;
     }
     cx::set_cookie(cx::SESSION_COOKIE, "", Some(0));
     cx::redirect("/");
@@ -117,7 +100,7 @@ pub async fn change_password(
             "does not match the new password",
         ));
     }
-    let token = cx::services()
+    let token = cx::services()?
         .change_own_password(
             &user,
             &SecretString::from(current_password),

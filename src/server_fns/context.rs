@@ -17,8 +17,13 @@ use subtle::ConstantTimeEq;
 pub const SESSION_COOKIE: &str = "__Host-portico_session";
 pub const CSRF_COOKIE: &str = "__Host-portico_csrf";
 
-pub fn services() -> Services {
-    expect_context::<Services>()
+/// The services, provided as context to every page render and server function.
+/// Missing context is reported as an internal error, never a panic.
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or_else(|| {
+        tracing::error!("services missing from the reactive context");
+        AppError::Internal
+    })
 }
 
 fn parts() -> Option<Parts> {
@@ -67,14 +72,65 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// The CSRF token for this browser, creating it (and its cookie) on first sight.
-pub fn csrf_token() -> String {
-    if let Some(t) = cookie(CSRF_COOKIE).filter(|t| t.len() == 43) {
-        return t;
+fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Middleware for portal pages: works out who is visiting (and the CSRF token their
+/// forms carry, creating it on first sight) before the page renders, so pages read it
+/// synchronously and the browser bundle receives the same value.
+pub async fn attach_session(
+    axum::extract::State(services): axum::extract::State<Services>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let is_page = req.method() == axum::http::Method::GET
+        && !["/api/", "/oauth2/", "/.well-known/", "/pkg/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        && !matches!(path, "/health" | "/ready" | "/portico.css" | "/favicon.svg");
+    if !is_page {
+        return next.run(req).await;
     }
-    let t = crate::crypto::random_token();
-    set_cookie(CSRF_COOKIE, &t, None);
-    t
+    let existing = cookie_in(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 43);
+    let csrf = existing.clone().unwrap_or_else(crate::crypto::random_token);
+    let user = match cookie_in(req.headers(), SESSION_COOKIE) {
+        Some(token) => services.session_user(&token).await.ok().flatten(),
+        None => None,
+    };
+    let info = super::SessionInfo {
+        user: user.map(|u| super::Me {
+            username: u.username,
+            is_admin: u.is_admin == 1,
+            must_change_password: u.must_change_password == 1,
+        }),
+        csrf: csrf.clone(),
+        self_signup: services.self_signup_enabled().await.unwrap_or(false),
+    };
+    req.extensions_mut().insert(info);
+    let mut res = next.run(req).await;
+    if existing.is_none() {
+        let cookie = format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; HttpOnly; SameSite=Lax");
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// The visitor as worked out by [`attach_session`].
+pub fn session_info() -> super::SessionInfo {
+    parts()
+        .and_then(|p| p.extensions.get::<super::SessionInfo>().cloned())
+        .unwrap_or_default()
 }
 
 /// Double-submit check: the form's token must equal the cookie's, and a cross-site
@@ -118,7 +174,7 @@ pub async fn current_user() -> Result<Option<UserRow>, AppError> {
     let Some(token) = cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    Ok(services().session_user(&token).await?)
+    Ok(services()?.session_user(&token).await?)
 }
 
 /// The signed-in user, who has no pending password change.

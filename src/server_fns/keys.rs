@@ -35,8 +35,7 @@ fn endpoints() -> super::Endpoints {
 #[cfg(feature = "ssr")]
 fn flash_if_plain_post(flash: Flash) {
     if cx::is_plain_form_post() {
-        if let Some(digest) = cx::session_digest() {
-            let services = cx::services();
+        if let (Some(digest), Ok(services)) = (cx::session_digest(), cx::services()) {
             services.flash.put(&digest, flash, services.clock.now());
         }
     }
@@ -46,7 +45,7 @@ fn flash_if_plain_post(flash: Flash) {
 pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, AppError> {
     let user = cx::require_user().await?;
     let kt = self::key_type(&key_type)?;
-    let services = cx::services();
+    let services = cx::services()?;
     let app = services.application_for(&user, &app_id).await?;
     let key = match services.key_of(&app, kt).await {
         Ok(k) => Some(super::KeyView {
@@ -128,7 +127,7 @@ pub async fn generate_keys(
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
     let kt = self::key_type(&key_type)?;
-    let services = cx::services();
+    let services = cx::services()?;
     let app = services.application_for(&user, &app_id).await?;
     let chosen = [
         (grant_password, GrantType::Password),
@@ -176,7 +175,7 @@ pub async fn regenerate_secret(
         ));
     }
     let kt = self::key_type(&key_type)?;
-    let services = cx::services();
+    let services = cx::services()?;
     let app = services.application_for(&user, &app_id).await?;
     let keys = services.regenerate_secret(&app, kt).await?;
     flash_if_plain_post(Flash::Keys {
@@ -208,7 +207,7 @@ pub async fn generate_token(
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
     let kt = self::key_type(&key_type)?;
-    let services = cx::services();
+    let services = cx::services()?;
     let app = services.application_for(&user, &app_id).await?;
     let kind =
         match token_kind.as_str() {

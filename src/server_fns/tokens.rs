@@ -9,7 +9,7 @@ use super::context as cx;
 #[server(endpoint = "my_tokens")]
 pub async fn my_tokens() -> Result<Vec<TokenView>, AppError> {
     let user = cx::require_user().await?;
-    let tokens = cx::services().own_tokens(&user).await?;
+    let tokens = cx::services()?.own_tokens(&user).await?;
     Ok(tokens
         .into_iter()
         .map(|t| TokenView {
@@ -29,7 +29,7 @@ pub async fn my_tokens() -> Result<Vec<TokenView>, AppError> {
 pub async fn revoke_my_token(csrf: String, id: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    cx::services().revoke_own_token(&user, &id).await?;
+    cx::services()?.revoke_own_token(&user, &id).await?;
     cx::redirect("/tokens?revoked=1");
     Ok(())
 }

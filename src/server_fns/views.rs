@@ -11,7 +11,7 @@ pub struct Me {
 }
 
 /// The visitor, the CSRF token for forms, and whether sign-up is open.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub user: Option<Me>,
     pub csrf: String,

@@ -6,7 +6,6 @@ mod components;
 mod layout;
 mod pages;
 
-use crate::server_fns::auth::load_session;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -36,46 +35,35 @@ pub fn shell(options: LeptosOptions, hydrate: bool) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let session = Resource::new_blocking(|| (), |_| load_session());
+    // Worked out by the server before rendering and handed to the browser bundle as is,
+    // so both render the same page.
+    let session = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        return crate::server_fns::context::session_info();
+        #[cfg(not(feature = "ssr"))]
+        crate::server_fns::SessionInfo::default()
+    });
+    provide_context(session.into_inner());
     view! {
         <Title text="Portico developer portal"/>
         <Router>
-            <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match session.await {
-                        Ok(info) => {
-                            provide_context(info);
-                            view! { <Portal/> }.into_any()
-                        }
-                        Err(e) => view! {
-                            <main class="page"><p class="notice error">{e.message()}</p></main>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <layout::Header/>
+            <main id="main" class="page">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/signin") view=pages::SignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=pages::SignUp ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=pages::ChangePassword ssr=SsrMode::Async/>
+                    <Route path=path!("/apps") view=pages::Apps ssr=SsrMode::Async/>
+                    <Route path=path!("/apps/:id") view=pages::AppOverview ssr=SsrMode::Async/>
+                    <Route path=path!("/apps/:id/keys/:kind") view=pages::KeysTab ssr=SsrMode::Async/>
+                    <Route path=path!("/tokens") view=pages::MyTokens ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/settings") view=pages::AdminSettings ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/apps") view=pages::AdminApps ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <layout::Footer/>
         </Router>
-    }
-}
-
-#[component]
-fn Portal() -> impl IntoView {
-    view! {
-        <layout::Header/>
-        <main id="main" class="page">
-            <Routes fallback=pages::NotFound>
-                <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
-                <Route path=path!("/signin") view=pages::SignIn ssr=SsrMode::Async/>
-                <Route path=path!("/signup") view=pages::SignUp ssr=SsrMode::Async/>
-                <Route path=path!("/account/password") view=pages::ChangePassword ssr=SsrMode::Async/>
-                <Route path=path!("/apps") view=pages::Apps ssr=SsrMode::Async/>
-                <Route path=path!("/apps/:id") view=pages::AppOverview ssr=SsrMode::Async/>
-                <Route path=path!("/apps/:id/keys/:kind") view=pages::KeysTab ssr=SsrMode::Async/>
-                <Route path=path!("/tokens") view=pages::MyTokens ssr=SsrMode::Async/>
-                <Route path=path!("/admin/settings") view=pages::AdminSettings ssr=SsrMode::Async/>
-                <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
-                <Route path=path!("/admin/apps") view=pages::AdminApps ssr=SsrMode::Async/>
-            </Routes>
-        </main>
-        <layout::Footer/>
     }
 }

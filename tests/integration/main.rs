@@ -3,6 +3,8 @@
 
 mod support;
 
+mod portal_apps;
+mod portal_auth;
 mod revoke_introspect;
 mod startup;
 mod store_contract;

@@ -1,0 +1,113 @@
+//! A cookie-keeping HTTP client that behaves like a browser with JavaScript off: it
+//! loads pages, and posts their plain HTML forms to server functions.
+
+use super::TestApp;
+use reqwest::header;
+
+pub struct Browser {
+    pub http: reqwest::Client,
+    base: String,
+}
+
+/// What a form post came back with.
+#[derive(Debug)]
+pub struct Posted {
+    pub status: u16,
+    pub location: String,
+    pub set_cookies: Vec<String>,
+}
+
+impl Posted {
+    /// The error a failed post carries back to the page, decoded.
+    pub fn error(&self) -> Option<String> {
+        let url = reqwest::Url::parse(&self.location).ok()?;
+        let (_, err) = url.query_pairs().find(|(k, _)| k == "__err")?;
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE
+            .decode(err.as_bytes())
+            .ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            header::HeaderValue::from_static("text/html,application/xhtml+xml"),
+        );
+        let http = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .default_headers(headers)
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            http,
+            base: app.portal(""),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    /// The CSRF token the portal put in this browser's forms.
+    pub async fn csrf(&self) -> String {
+        let (_, html) = self.get("/signin").await;
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).expect("a csrf field") + marker.len();
+        html[start..start + 43].to_owned()
+    }
+
+    /// Posts a form to `/api/{function}` as a page at `from` would.
+    pub async fn post(&self, from: &str, function: &str, fields: &[(&str, &str)]) -> Posted {
+        let csrf = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        form.extend_from_slice(fields);
+        self.post_raw(from, function, &form).await
+    }
+
+    pub async fn post_raw(&self, from: &str, function: &str, form: &[(&str, &str)]) -> Posted {
+        let res = self
+            .http
+            .post(format!("{}/api/{function}", self.base))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("{}{from}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        Posted {
+            status: res.status().as_u16(),
+            location: res
+                .headers()
+                .get(header::LOCATION)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default(),
+            set_cookies: res
+                .headers()
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect(),
+        }
+    }
+
+    pub async fn sign_in(&self, user: &str, password: &str) -> Posted {
+        self.post(
+            "/signin",
+            "sign_in",
+            &[("username", user), ("password", password)],
+        )
+        .await
+    }
+}
