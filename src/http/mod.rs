@@ -40,9 +40,12 @@ fn common_routes() -> Router<AppState> {
         )
 }
 
-/// Routes of the gateway listeners (8243 HTTPS, 8280 HTTP): WSO2's `/token`, `/revoke`.
+/// Routes of the gateway listeners (8243 HTTPS, 8280 HTTP): WSO2's `/token`, `/revoke`,
+/// `/introspect`, and the `/oauth2/...` names as on the portal port.
 pub fn gateway_routes() -> Router<AppState> {
-    common_routes().merge(oauth_routes(""))
+    common_routes()
+        .merge(oauth_routes(""))
+        .merge(oauth_routes("/oauth2"))
 }
 
 /// Plain routes of the portal listener (9443); the Leptos pages are added beside them.

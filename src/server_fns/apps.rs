@@ -29,6 +29,19 @@ pub(crate) fn optional_seconds(field: &str, raw: &str) -> Result<Option<i64>, Ap
         .map_err(|_| AppError::invalid(field, "must be a whole number of seconds"))
 }
 
+#[cfg(feature = "ssr")]
+fn app_input(
+    name: String,
+    description: String,
+    token_validity: &str,
+) -> Result<crate::service::ApplicationInput, AppError> {
+    Ok(crate::service::ApplicationInput {
+        name,
+        description,
+        token_validity: optional_seconds("token_validity", token_validity)?,
+    })
+}
+
 #[server(endpoint = "list_apps")]
 pub async fn list_apps() -> Result<Vec<AppView>, AppError> {
     let user = cx::require_user().await?;
@@ -51,11 +64,7 @@ pub async fn create_app(
 ) -> Result<AppView, AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    let input = crate::service::ApplicationInput {
-        name,
-        description,
-        token_validity: optional_seconds("token_validity", &token_validity)?,
-    };
+    let input = app_input(name, description, &token_validity)?;
     let app = cx::services()?.create_application(&user, input).await?;
     cx::redirect(&format!("/apps/{}", app.id));
     Ok(app_view(app))
@@ -71,11 +80,7 @@ pub async fn update_app(
 ) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    let input = crate::service::ApplicationInput {
-        name,
-        description,
-        token_validity: optional_seconds("token_validity", &token_validity)?,
-    };
+    let input = app_input(name, description, &token_validity)?;
     cx::services()?
         .update_application(&user, &id, input)
         .await?;

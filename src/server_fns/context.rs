@@ -31,16 +31,7 @@ fn parts() -> Option<Parts> {
 }
 
 pub fn cookie(name: &str) -> Option<String> {
-    let parts = parts()?;
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    cookie_in(&parts()?.headers, name)
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) {

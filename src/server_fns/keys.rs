@@ -41,6 +41,22 @@ fn flash_if_plain_post(flash: Flash) {
     }
 }
 
+/// Shows new keys once: kept for the next page after a plain form post, returned to a
+/// JavaScript caller.
+#[cfg(feature = "ssr")]
+fn reveal(app_id: String, kt: KeyType, keys: crate::service::GeneratedKeys) -> RevealedKeys {
+    flash_if_plain_post(Flash::Keys {
+        app_id,
+        key_type: kt.as_str().into(),
+        consumer_key: keys.consumer_key.clone(),
+        consumer_secret: keys.consumer_secret.clone(),
+    });
+    RevealedKeys {
+        consumer_key: keys.consumer_key,
+        consumer_secret: keys.consumer_secret.expose_secret().to_owned(),
+    }
+}
+
 #[server(endpoint = "load_key_tab")]
 pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, AppError> {
     let user = cx::require_user().await?;
@@ -147,16 +163,7 @@ pub async fn generate_keys(
         access_token_validity: super::apps::optional_seconds("validity", &validity)?,
     };
     let keys = services.generate_keys(&app, request).await?;
-    flash_if_plain_post(Flash::Keys {
-        app_id: app.id,
-        key_type: kt.as_str().into(),
-        consumer_key: keys.consumer_key.clone(),
-        consumer_secret: keys.consumer_secret.clone(),
-    });
-    Ok(RevealedKeys {
-        consumer_key: keys.consumer_key,
-        consumer_secret: keys.consumer_secret.expose_secret().to_owned(),
-    })
+    Ok(reveal(app.id, kt, keys))
 }
 
 #[server(endpoint = "regenerate_secret")]
@@ -178,16 +185,7 @@ pub async fn regenerate_secret(
     let services = cx::services()?;
     let app = services.application_for(&user, &app_id).await?;
     let keys = services.regenerate_secret(&app, kt).await?;
-    flash_if_plain_post(Flash::Keys {
-        app_id: app.id,
-        key_type: kt.as_str().into(),
-        consumer_key: keys.consumer_key.clone(),
-        consumer_secret: keys.consumer_secret.clone(),
-    });
-    Ok(RevealedKeys {
-        consumer_key: keys.consumer_key,
-        consumer_secret: keys.consumer_secret.expose_secret().to_owned(),
-    })
+    Ok(reveal(app.id, kt, keys))
 }
 
 /// Generate Access Token: `token_kind` is `application` (client credentials) or `user`

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod end2end;
 mod portal_apps;
 mod portal_auth;
 mod revoke_introspect;

@@ -71,16 +71,7 @@ async fn token_responses_are_not_cached_and_tokens_are_256_bit(b: Backend) {
     };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
-    let res = app
-        .token(
-            &c,
-            &[
-                ("grant_type", "password"),
-                ("username", "alice"),
-                ("password", "alice-password"),
-            ],
-        )
-        .await;
+    let res = app.password_grant(&c, "alice", "alice-password").await;
     assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
     assert_eq!(res.headers()[header::PRAGMA], "no-cache");
     let body: Value = res.json().await.unwrap();
@@ -99,16 +90,7 @@ async fn bad_password_and_unknown_user_get_identical_answers(b: Backend) {
     let c = app.client("alice", "password").await;
     let mut bodies = Vec::new();
     for (user, pw) in [("alice", "wrong-password"), ("nobody", "whatever-pw")] {
-        let res = app
-            .token(
-                &c,
-                &[
-                    ("grant_type", "password"),
-                    ("username", user),
-                    ("password", pw),
-                ],
-            )
-            .await;
+        let res = app.password_grant(&c, user, pw).await;
         assert_eq!(res.status(), 400);
         bodies.push(res.text().await.unwrap());
     }
@@ -133,16 +115,7 @@ async fn locking_a_user_refuses_grants_and_revokes_tokens(b: Backend) {
     let c = app.client("alice", "password,refresh_token").await;
     let t = app.password_tokens(&c, "alice", "alice-password").await;
     app.services.set_locked("alice", true).await.unwrap();
-    let res = app
-        .token(
-            &c,
-            &[
-                ("grant_type", "password"),
-                ("username", "alice"),
-                ("password", "alice-password"),
-            ],
-        )
-        .await;
+    let res = app.password_grant(&c, "alice", "alice-password").await;
     assert_eq!(res.status(), 400);
     let intro = app
         .services
@@ -268,16 +241,7 @@ async fn grants_the_key_does_not_allow_are_unauthorized_client(b: Backend) {
     };
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "client_credentials").await;
-    let res = app
-        .token(
-            &c,
-            &[
-                ("grant_type", "password"),
-                ("username", "alice"),
-                ("password", "alice-password"),
-            ],
-        )
-        .await;
+    let res = app.password_grant(&c, "alice", "alice-password").await;
     assert_eq!(res.status(), 400);
     assert_eq!(
         res.json::<Value>().await.unwrap()["error"],
@@ -366,15 +330,7 @@ async fn grants_and_failures_are_recorded_as_events(b: Backend) {
         .client("alice", "password,refresh_token,client_credentials")
         .await;
     let t = app.password_tokens(&c, "alice", "alice-password").await;
-    app.token(
-        &c,
-        &[
-            ("grant_type", "password"),
-            ("username", "alice"),
-            ("password", "nope-nope"),
-        ],
-    )
-    .await;
+    app.password_grant(&c, "alice", "nope-nope").await;
     app.token(
         &c,
         &[

@@ -137,6 +137,19 @@ impl TestApp {
             .expect("token request")
     }
 
+    /// `POST /token` with the password grant.
+    pub async fn password_grant(&self, client: &Client, user: &str, pw: &str) -> reqwest::Response {
+        self.token(
+            client,
+            &[
+                ("grant_type", "password"),
+                ("username", user),
+                ("password", pw),
+            ],
+        )
+        .await
+    }
+
     /// A successful password grant's JSON body.
     pub async fn password_tokens(
         &self,

@@ -13,7 +13,12 @@ pub struct Portico {
 }
 
 pub fn command(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portico"));
+    command_for(Path::new(env!("CARGO_BIN_EXE_portico")), dir)
+}
+
+/// `binary` run in `dir`, with no `PORTICO_*` setting inherited from the caller.
+pub fn command_for(binary: &Path, dir: &Path) -> Command {
+    let mut cmd = Command::new(binary);
     cmd.current_dir(dir)
         .env_remove("PORTICO_ADMIN_PASSWORD")
         .env("PORTICO_LOG__LEVEL", "warn");

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Load benchmark of the token API: password grant, refresh grant (rotation committed to
+# the database), introspection; on SQLite and PostgreSQL; over HTTP with HTTPS beside it;
+# with the Argon2id ceiling measured in the same run and the server's peak RSS.
+#
+#   tests/bench/token_bench.sh [seconds-per-run]     (needs wrk and a release build)
+#
+# Prints a Markdown table. Concurrency 64 (wrk -t2 -c64), as in the targets.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECS="${1:-15}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+BIN="$TARGET/release/portico"
+PG_ADMIN="${PORTICO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+cargo build --release --features ssr --quiet
+CEILING=$(cargo bench --features ssr --quiet --bench argon2_ceiling -- --seconds=10 | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p')
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+run_wrk() { # name url script -> prints "rps p50 p99 errors"
+  local out
+  out=$(wrk -t2 -c64 -d"${SECS}s" --latency -s "$3" "$2" 2>&1)
+  local rps p50 p99 non2xx sockerr
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
+  echo "$rps $p50 $p99 $((non2xx + sockerr))"
+}
+
+bench_backend() { # backend url
+  local backend=$1 db=$2 offset=$3
+  local dir="$WORK/$backend"; mkdir -p "$dir"
+  export PORTICO_DATABASE__URL="$db" PORTICO_SERVER__OFFSET="$offset" PORTICO_LOG__LEVEL=warn
+  export PORTICO_OAUTH__THROTTLING__ENABLED=false PORTICO_ADMIN_PASSWORD="bench-admin-password"
+  ( cd "$dir" && "$OLDPWD/$BIN" migrate >/dev/null )
+  ( cd "$dir" && echo "bench-user-password" | "$OLDPWD/$BIN" user create --username benchuser --password-stdin --json >/dev/null )
+  local app keys
+  app=$(cd "$dir" && "$OLDPWD/$BIN" app create --owner benchuser --name bench --json | sed 's/.*"id":"\([^"]*\)".*/\1/')
+  keys=$(cd "$dir" && "$OLDPWD/$BIN" keys generate --app "$app" --json)
+  local ck cs
+  ck=$(sed 's/.*"consumer_key":"\([^"]*\)".*/\1/' <<<"$keys")
+  cs=$(sed 's/.*"consumer_secret":"\([^"]*\)".*/\1/' <<<"$keys")
+  export CLIENT_BASIC BENCH_USER=benchuser BENCH_PASSWORD=bench-user-password
+  CLIENT_BASIC=$(printf '%s:%s' "$ck" "$cs" | base64 -w0)
+  ( cd "$dir" && exec "$OLDPWD/$BIN" >/dev/null 2>&1 ) & SERVER_PID=$!
+  local http="http://127.0.0.1:$((8280 + offset))" https="https://127.0.0.1:$((8243 + offset))"
+  for _ in $(seq 1 100); do curl -sf "$http/health" >/dev/null && break; sleep 0.2; done
+
+  mint() { curl -s -H "Authorization: Basic $CLIENT_BASIC" -d "grant_type=password&username=benchuser&password=bench-user-password" "$http/token"; }
+  seeds() { : > "$1"; for _ in $(seq 1 "$2"); do mint | sed 's/.*"refresh_token":"\([^"]*\)".*/\1/' >> "$1"; done; }
+  export SEEDS_PER_THREAD=32 ACCESS_TOKEN
+  ACCESS_TOKEN=$(mint | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+
+  local row
+  for proto in http https; do
+    local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
+    read -r rps p50 p99 err < <(run_wrk password "$base/token" tests/bench/password.lua)
+    echo "| $backend | $proto | password grant | $rps | $p50 | $p99 | $err |"
+    export REFRESH_SEEDS="$WORK/seeds-$backend-$proto"; seeds "$REFRESH_SEEDS" 64
+    read -r rps p50 p99 err < <(run_wrk refresh "$base/token" tests/bench/refresh.lua)
+    echo "| $backend | $proto | refresh grant | $rps | $p50 | $p99 | $err |"
+    read -r rps p50 p99 err < <(run_wrk introspect "$base/oauth2/introspect" tests/bench/introspect.lua)
+    echo "| $backend | $proto | introspection | $rps | $p50 | $p99 | $err |"
+  done
+  local peak; peak=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status")
+  echo "| $backend | | peak server RSS (MiB) | $peak | | | |"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+}
+
+PG_DB="portico_bench_$$"
+psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
+trap 'cleanup; psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null' EXIT
+
+echo "Argon2id ceiling (same run): $CEILING verifications/s"
+echo
+echo "| backend | transport | endpoint | requests/s | p50 | p99 | errors |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+bench_backend sqlite "sqlite://$WORK/sqlite/portico.db" 31000
+bench_backend postgres "${PG_ADMIN%/*}/$PG_DB" 32000
