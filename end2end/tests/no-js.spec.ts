@@ -34,13 +34,13 @@ test('(c) the whole journey works with JavaScript disabled', async ({ page, requ
   await expect(page.getByRole('button', { name: 'Copy Consumer secret' })).toBeHidden();
   await shot(page, 'c02-keys-generated');
 
-  await page.getByText('Generate Access Token').click();
+  await page.locator('summary', { hasText: 'Generate Access Token' }).click();
   await page.getByLabel('The application (client credentials)').check();
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   expect(await valueOf(page, 'Access token')).toHaveLength(43);
   await shot(page, 'c03-token-generated');
 
-  await page.getByText('Regenerate Secret').click();
+  await page.locator('summary', { hasText: 'Regenerate Secret' }).click();
   await page.getByLabel('I understand the current secret stops working at once.').check();
   await page.getByRole('button', { name: 'Regenerate Secret' }).click();
   const newSecret = await valueOf(page, 'Consumer secret');
