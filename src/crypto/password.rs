@@ -1,7 +1,16 @@
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+//! Argon2id for user passwords, with memory that stays bounded under any load.
+//!
+//! Each hash needs 19 MiB of working memory. Allocating it per call lets the C allocator
+//! keep freed blocks in per-thread arenas, and the process grows far beyond the few
+//! hashes that actually run at once. Instead, one workspace per permit is allocated up
+//! front and lent to whichever blocking thread runs a hash: peak memory is
+//! `permits × 19 MiB`, fixed.
+
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version, ARGON2ID_IDENT};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,56 +21,131 @@ pub enum PasswordError {
     Join,
 }
 
-/// Argon2id (m = 19456 KiB, t = 2, p = 1, OWASP's baseline) run on the blocking pool behind
-/// a semaphore sized to the cores: each hash holds 19 MiB, so the permit count bounds
-/// memory however many sign-ins arrive at once.
+/// OWASP's baseline for Argon2id: m = 19456 KiB, t = 2, p = 1, 32-byte output.
+fn params() -> Params {
+    Params::new(19_456, 2, 1, Some(32)).expect("static Argon2 parameters are valid")
+}
+
+type Workspace = Vec<Block>;
+
+fn workspace(blocks: usize) -> Workspace {
+    vec![Block::new(); blocks]
+}
+
+/// Argon2id run on the blocking pool behind a semaphore sized to the cores, each run
+/// borrowing one of the preallocated workspaces.
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    workspaces: Arc<Mutex<Vec<Workspace>>>,
     /// Verified against when the user does not exist, so both paths cost the same.
     dummy_hash: Arc<str>,
 }
 
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(19_456, 2, 1, None).expect("static Argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn hash_with(password: &[u8], memory: &mut [Block]) -> Result<String, PasswordError> {
+    let fail = |e: &dyn std::fmt::Display| PasswordError::Hash(e.to_string());
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let salt_raw = salt.decode_b64(&mut salt_bytes).map_err(|e| fail(&e))?;
+    let params = params();
+    let mut out = [0u8; 32];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password, salt_raw, &mut out, memory)
+        .map_err(|e| fail(&e))?;
+    let phc = PasswordHash {
+        algorithm: ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| fail(&e))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(|e| fail(&e))?),
+    };
+    Ok(phc.to_string())
 }
 
-fn hash_now(password: &str) -> Result<String, PasswordError> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| PasswordError::Hash(e.to_string()))
+/// Recomputes the stored hash's parameters over `password` and compares in constant time.
+fn verify_with(password: &[u8], stored: &str, memory: &mut [Block]) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    if parsed.algorithm != ARGON2ID_IDENT {
+        return false;
+    }
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(stored_params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .and_then(|v| Version::try_from(v).ok())
+        .unwrap_or(Version::V0x13);
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt_raw) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(Algorithm::Argon2id, version, stored_params.clone());
+    // A hash made with larger parameters than today's gets memory of its own.
+    let mut bigger;
+    let memory = if memory.len() >= stored_params.block_count() {
+        memory
+    } else {
+        bigger = workspace(stored_params.block_count());
+        &mut bigger[..]
+    };
+    argon
+        .hash_password_into_with_memory(password, salt_raw, &mut out, memory)
+        .is_ok()
+        && bool::from(out.ct_eq(expected.as_bytes()))
 }
 
 impl PasswordHasher {
     pub fn new() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let dummy = hash_now(&crate::crypto::random_token()).expect("hashing a random token");
+        let blocks = params().block_count();
+        let mut first = workspace(blocks);
+        let dummy = hash_with(crate::crypto::random_token().as_bytes(), &mut first)
+            .expect("hashing a random token");
+        let mut pool = vec![first];
+        pool.extend((1..cores).map(|_| workspace(blocks)));
         Self {
             permits: Arc::new(Semaphore::new(cores)),
+            workspaces: Arc::new(Mutex::new(pool)),
             dummy_hash: dummy.into(),
         }
     }
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, PasswordError> {
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|_| PasswordError::Join)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| PasswordError::Join)
+        let lock = |w: &Mutex<Vec<Workspace>>| w.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        // One workspace per permit, so holding a permit means one is free.
+        let mut memory =
+            lock(&self.workspaces).unwrap_or_else(|| workspace(params().block_count()));
+        let (result, memory) = tokio::task::spawn_blocking(move || {
+            let result = work(&mut memory);
+            (result, memory)
+        })
+        .await
+        .map_err(|_| PasswordError::Join)?;
+        self.workspaces
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(memory);
+        Ok(result)
     }
 
     pub async fn hash(&self, password: &SecretString) -> Result<String, PasswordError> {
         let password = password.clone();
-        self.run(move || hash_now(password.expose_secret())).await?
+        self.run(move |memory| hash_with(password.expose_secret().as_bytes(), memory))
+            .await?
     }
 
     /// Checks `password` against `stored`, or against the dummy hash when `stored` is
@@ -75,15 +159,7 @@ impl PasswordHasher {
         let hash: String = stored.unwrap_or(&self.dummy_hash).to_owned();
         let password = password.clone();
         let ok = self
-            .run(move || {
-                PasswordHash::new(&hash)
-                    .map(|parsed| {
-                        argon2()
-                            .verify_password(password.expose_secret().as_bytes(), &parsed)
-                            .is_ok()
-                    })
-                    .unwrap_or(false)
-            })
+            .run(move |memory| verify_with(password.expose_secret().as_bytes(), &hash, memory))
             .await?;
         Ok(ok && known)
     }
@@ -104,7 +180,10 @@ mod tests {
         let h = PasswordHasher::new();
         let pw = SecretString::from("correct horse");
         let stored = h.hash(&pw).await.unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(h.verify(&pw, Some(&stored)).await.unwrap());
         assert!(!h
             .verify(&SecretString::from("wrong"), Some(&stored))
@@ -113,8 +192,35 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn unknown_users_never_verify() {
+    async fn hashes_from_the_reference_implementation_verify() {
+        use argon2::PasswordHasher as _;
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let reference = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8192, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"pw-from-elsewhere", &salt)
+        .unwrap()
+        .to_string();
+        let h = PasswordHasher::new();
+        assert!(h
+            .verify(&SecretString::from("pw-from-elsewhere"), Some(&reference))
+            .await
+            .unwrap());
+        assert!(!h
+            .verify(&SecretString::from("nope"), Some(&reference))
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn unknown_users_and_garbage_hashes_never_verify() {
         let h = PasswordHasher::new();
         assert!(!h.verify(&SecretString::from("x"), None).await.unwrap());
+        assert!(!h
+            .verify(&SecretString::from("x"), Some("not a hash"))
+            .await
+            .unwrap());
     }
 }

@@ -22,7 +22,11 @@ function init(args)
 end
 
 function request()
-  local token = table.remove(queue, 1) or "exhausted"
+  local token = table.remove(queue, 1)
+  if not token then
+    exhausted = (exhausted or 0) + 1
+    token = "exhausted"
+  end
   return wrk.format("POST", "/token", {
     ["Authorization"] = auth,
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -31,5 +35,19 @@ end
 
 function response(status, headers, body)
   local next_token = body:match('"refresh_token":"([^"]+)"')
-  if next_token then table.insert(queue, next_token) end
+  if next_token then
+    table.insert(queue, next_token)
+  else
+    failures = (failures or 0) + 1
+    first_failure = first_failure or (status .. " " .. body)
+  end
+end
+
+function done(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    local f = t:get("first_failure")
+    if f then io.stderr:write("refresh failure sample: " .. f .. "\n") end
+    local e = t:get("exhausted")
+    if e then io.stderr:write("refresh requests without a token left: " .. e .. "\n") end
+  end
 end
