@@ -3,6 +3,7 @@
 //! times as integer epoch seconds, ids as text); only the migrations exist twice.
 
 mod applications;
+mod batch;
 mod error;
 mod events;
 mod keys;
@@ -30,6 +31,7 @@ use sqlx::AnyPool;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    writer: batch::Writer,
 }
 
 impl std::fmt::Debug for Store {

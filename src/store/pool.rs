@@ -114,6 +114,11 @@ impl Store {
             .map_err(|e| {
                 StoreError::Other(format!("cannot connect to {}: {e}", redact(&url.url)))
             })?;
-        Ok(Store { pool, backend })
+        let writer = super::batch::Writer::spawn(pool.clone());
+        Ok(Store {
+            pool,
+            backend,
+            writer,
+        })
     }
 }

@@ -1,4 +1,5 @@
-use super::{events::insert_event, Store, StoreError, TokenEvent};
+use super::batch::Write;
+use super::{Store, StoreError, TokenEvent};
 use crate::domain::Epoch;
 
 /// A token issuance as stored: digests only, never the tokens themselves.
@@ -38,43 +39,33 @@ pub enum Rotation {
 }
 
 impl Store {
-    /// Stores a new token and its `issued` event in one transaction.
+    /// Stores a new token and its `issued` event, durably, before returning.
     pub async fn issue_token(
         &self,
         token: &NewToken,
         event: &TokenEvent,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        insert_token(&mut tx, token).await?;
-        insert_event(&mut tx, event).await?;
-        tx.commit().await?;
-        Ok(())
+        self.writer
+            .submit(Write::Issue(token.clone(), event.clone()))
+            .await
+            .map(|_| ())
     }
 
     /// Marks `old_id`'s refresh token used and stores its successor with the event, in one
-    /// transaction; a refresh token that was used or revoked already changes nothing.
+    /// atomic step; a refresh token that was used or revoked already changes nothing.
     pub async fn rotate_token(
         &self,
         old_id: &str,
         next: &NewToken,
         event: &TokenEvent,
     ) -> Result<Rotation, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let marked = sqlx::query(
-            "UPDATE tokens SET refresh_used_at = $1 \
-             WHERE id = $2 AND refresh_used_at IS NULL AND revoked_at IS NULL",
-        )
-        .bind(next.issued_at)
-        .bind(old_id)
-        .execute(&mut *tx)
-        .await?;
-        if marked.rows_affected() == 0 {
-            return Ok(Rotation::AlreadyUsed);
-        }
-        insert_token(&mut tx, next).await?;
-        insert_event(&mut tx, event).await?;
-        tx.commit().await?;
-        Ok(Rotation::Rotated)
+        self.writer
+            .submit(Write::Rotate {
+                old_id: old_id.to_owned(),
+                next: next.clone(),
+                event: event.clone(),
+            })
+            .await
     }
 
     pub async fn token_by_access_digest(&self, digest: &str) -> Result<TokenRow, StoreError> {
@@ -142,7 +133,7 @@ impl Store {
     }
 }
 
-async fn insert_token(
+pub(super) async fn insert_token(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     t: &NewToken,
 ) -> Result<(), StoreError> {

@@ -44,6 +44,13 @@ pub fn App() -> impl IntoView {
         crate::server_fns::SessionInfo::default()
     });
     provide_context(session.into_inner());
+    // Marks the document once the bundle has taken over, for people and tests alike.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title text="Portico developer portal"/>
         <Router>
