@@ -6,7 +6,8 @@ const portal = process.env.PORTICO_PORTAL_URL ?? 'https://localhost:9443';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
   workers: 1,
   fullyParallel: false,
   reporter: [['list']],

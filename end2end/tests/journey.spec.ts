@@ -24,7 +24,7 @@ test('(a) a developer signs up, gets keys and tokens in the browser, then uses t
   await shot(page, 'a04-applications');
 
   // Hydrated: the description counter updates as you type.
-  await expect(page.locator('body[data-hydrated=true]')).toBeAttached();
+  await expect(page.locator('body[data-hydrated=true]')).toBeAttached({ timeout: 30_000 });
   await page.getByLabel('Name').fill('Pizza Shack');
   await page.getByLabel('Description').fill('Orders');
   await expect(page.getByText('6/512 characters')).toBeVisible();

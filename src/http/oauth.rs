@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 
 /// OAuth requests are a few short parameters; anything larger is refused unread.
 pub const MAX_FORM_BYTES: usize = 16 * 1024;
+const DRAIN_BYTES: usize = 1024 * 1024;
 
 fn basic_used(headers: &HeaderMap) -> bool {
     headers
@@ -53,16 +54,21 @@ async fn read_form(headers: &HeaderMap, body: Body) -> Result<HashMap<String, St
             "the request body is too large",
         )
     };
+    // Bodies up to DRAIN_BYTES are read to the end even when too large, so the client
+    // finishes sending and reads the 413; larger ones are refused unread.
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+    if declared.is_some_and(|n| n > DRAIN_BYTES) {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+    let bytes = axum::body::to_bytes(body, DRAIN_BYTES)
         .await
         .map_err(|_| too_large())?;
+    if bytes.len() > MAX_FORM_BYTES {
+        return Err(too_large());
+    }
     form::parse(&bytes).map_err(|e| fail(OAuthError::InvalidRequest(e.to_string())))
 }
 

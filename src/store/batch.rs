@@ -1,8 +1,9 @@
-//! Group commit for token writes. Every issued or rotated token must be durable before
-//! its response leaves, and a commit costs an fsync; one writer task therefore commits
-//! whatever token writes queued up while the previous commit was running, in one
-//! transaction. Each write runs inside its own savepoint, so one failing write (say, a
-//! unique violation) is undone alone and reported to its own caller only.
+//! Token writes. Every issued or rotated token must be durable before its response
+//! leaves. On SQLite, where writers take turns anyway and each commit costs an fsync, one
+//! writer task commits whatever token writes queued up while the previous commit was
+//! running, in one transaction (group commit); each write runs inside its own savepoint,
+//! so one failing write is undone alone and reported to its own caller only. PostgreSQL
+//! commits concurrently on many connections, so there each write is its own transaction.
 
 use super::events::insert_event;
 use super::tokens::{insert_token, Rotation};
@@ -25,22 +26,38 @@ pub(super) enum Write {
 type Reply = oneshot::Sender<Result<Rotation, StoreError>>;
 
 #[derive(Clone)]
-pub(super) struct Writer {
-    queue: mpsc::Sender<(Write, Reply)>,
+pub(super) enum Writer {
+    Batched(mpsc::Sender<(Write, Reply)>),
+    Direct(AnyPool),
 }
 
 impl Writer {
-    pub(super) fn spawn(pool: AnyPool) -> Self {
-        let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(pool, rx));
-        Writer { queue }
+    pub(super) fn new(pool: AnyPool, backend: super::Backend) -> Self {
+        match backend {
+            super::Backend::Postgres => Writer::Direct(pool),
+            super::Backend::Sqlite => {
+                let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
+                tokio::spawn(run(pool, rx));
+                Writer::Batched(queue)
+            }
+        }
     }
 
     pub(super) async fn submit(&self, write: Write) -> Result<Rotation, StoreError> {
-        let (tx, rx) = oneshot::channel();
-        let gone = || StoreError::Other("the token writer has stopped".into());
-        self.queue.send((write, tx)).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        match self {
+            Writer::Direct(pool) => {
+                let mut tx = pool.begin().await?;
+                let result = apply(&mut tx, &write).await?;
+                tx.commit().await?;
+                Ok(result)
+            }
+            Writer::Batched(queue) => {
+                let (tx, rx) = oneshot::channel();
+                let gone = || StoreError::Other("the token writer has stopped".into());
+                queue.send((write, tx)).await.map_err(|_| gone())?;
+                rx.await.map_err(|_| gone())?
+            }
+        }
     }
 }
 

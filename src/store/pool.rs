@@ -114,7 +114,7 @@ impl Store {
             .map_err(|e| {
                 StoreError::Other(format!("cannot connect to {}: {e}", redact(&url.url)))
             })?;
-        let writer = super::batch::Writer::spawn(pool.clone());
+        let writer = super::batch::Writer::new(pool.clone(), backend);
         Ok(Store {
             pool,
             backend,

@@ -3,7 +3,6 @@
 
 mod support;
 
-mod end2end;
 mod portal_apps;
 mod portal_auth;
 mod revoke_introspect;

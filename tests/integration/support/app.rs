@@ -24,18 +24,7 @@ pub struct Client {
     pub secret: String,
 }
 
-/// A port offset whose three ports are free right now.
-pub fn free_offset() -> u16 {
-    loop {
-        let offset = 10_000 + (rand::random::<u16>() % 40_000);
-        let ok = [9443u16, 8243, 8280]
-            .iter()
-            .all(|p| std::net::TcpListener::bind(("0.0.0.0", p + offset)).is_ok());
-        if ok {
-            return offset;
-        }
-    }
-}
+pub use super::process::free_offset;
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_with(backend, |_| {}).await

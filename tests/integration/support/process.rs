@@ -99,3 +99,16 @@ impl Drop for Portico {
         let _ = self.child.kill();
     }
 }
+
+/// A port offset whose three ports are free right now.
+pub fn free_offset() -> u16 {
+    loop {
+        let offset = 10_000 + (rand::random::<u16>() % 40_000);
+        let ok = [9443u16, 8243, 8280]
+            .iter()
+            .all(|p| std::net::TcpListener::bind(("0.0.0.0", p + offset)).is_ok());
+        if ok {
+            return offset;
+        }
+    }
+}

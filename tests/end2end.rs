@@ -3,8 +3,12 @@
 //! `cargo leptos build --release` first (README command 2 does it). Outside CI a missing
 //! prerequisite skips the suite with a message; in CI it fails.
 
-use crate::support::app::free_offset;
-use crate::support::process::{command_for, Portico};
+// Shared with the integration suite, of which this target uses a part.
+#[allow(dead_code)]
+#[path = "integration/support/process.rs"]
+mod process;
+
+use process::{command_for, free_offset, Portico};
 use std::path::{Path, PathBuf};
 
 fn manifest_dir() -> PathBuf {
