@@ -35,6 +35,7 @@ pub struct Running {
     pub services: Services,
     handles: Vec<axum_server::Handle>,
     tasks: Vec<JoinHandle<std::io::Result<()>>>,
+    housekeeping: JoinHandle<()>,
     grace: Duration,
 }
 
@@ -126,6 +127,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         .site_root(site_root.as_str())
         .site_pkg_dir("pkg")
         .build();
+    let housekeeping = services.spawn_housekeeping(Duration::from_secs(3600));
     let state = AppState {
         services: services.clone(),
         config: config.clone(),
@@ -167,6 +169,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         services,
         handles,
         tasks,
+        housekeeping,
         grace: Duration::from_secs(config.server.shutdown_timeout),
     })
 }
@@ -183,6 +186,7 @@ impl Running {
     /// Stops accepting, lets in-flight requests finish (up to the configured grace
     /// period), then closes the database pool.
     pub async fn shutdown(self) {
+        self.housekeeping.abort();
         for handle in &self.handles {
             handle.graceful_shutdown(Some(self.grace));
         }

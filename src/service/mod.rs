@@ -5,6 +5,7 @@ mod applications;
 mod clock;
 mod error;
 mod flash;
+mod housekeeping;
 mod keys;
 pub mod oauth;
 mod portal;

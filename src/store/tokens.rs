@@ -169,3 +169,18 @@ impl Store {
         Ok(sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?)
     }
 }
+
+impl Store {
+    /// Deletes tokens whose access and refresh tokens both expired before `cutoff`.
+    /// Their events stay, so statistics keep counting them.
+    pub async fn purge_expired_tokens(&self, cutoff: Epoch) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM tokens WHERE expires_at < $1 \
+             AND (refresh_expires_at IS NULL OR refresh_expires_at < $1)",
+        )
+        .bind(cutoff)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -291,6 +291,39 @@ async fn events_are_recorded_with_their_tokens(b: Backend) {
         .is_empty());
 }
 
+async fn expired_tokens_and_sessions_are_purged_but_events_stay(b: Backend) {
+    let Some((s, _db)) = store(b).await else {
+        return;
+    };
+    let u = s.insert_user(new_user("alice")).await.unwrap();
+    s.issue_token(&token("old", "app", "f1"), &event("app", "issued"))
+        .await
+        .unwrap();
+    let mut live = token("live", "app", "f2");
+    live.refresh_expires_at = Some(5000);
+    s.issue_token(&live, &event("app", "issued")).await.unwrap();
+    assert_eq!(
+        s.purge_expired_tokens(2000).await.unwrap(),
+        1,
+        "only the fully expired one"
+    );
+    assert!(s.token_by_id("old").await.is_err());
+    assert!(s.token_by_id("live").await.is_ok());
+    assert_eq!(s.events_of_application("app", 0).await.unwrap().len(), 2);
+    let session = |id: &str, exp| portico::store::SessionRow {
+        id_digest: id.into(),
+        user_id: u.id.clone(),
+        created_at: 1,
+        expires_at: exp,
+        last_seen_at: 1,
+    };
+    s.insert_session(&session("gone", 10)).await.unwrap();
+    s.insert_session(&session("kept", 10_000)).await.unwrap();
+    assert_eq!(s.delete_expired_sessions(100).await.unwrap(), 1);
+    assert!(s.session("kept").await.is_ok());
+    assert_eq!(s.delete_sessions_of_user(&u.id).await.unwrap(), 1);
+}
+
 async fn ping_and_migrations_are_idempotent(b: Backend) {
     let Some((s, _db)) = store(b).await else {
         return;
@@ -308,5 +341,6 @@ on_both_backends!(
     scopes_exist_and_default_is_seeded,
     tokens_rotate_once_and_revoke_by_family_and_user,
     events_are_recorded_with_their_tokens,
+    expired_tokens_and_sessions_are_purged_but_events_stay,
     ping_and_migrations_are_idempotent,
 );

@@ -1,0 +1,41 @@
+//! Periodic clean-up so tables do not grow without bound: expired sessions, and tokens
+//! that can no longer be used or refreshed (kept a day longer for introspection answers
+//! and support questions). Token events are kept for statistics.
+
+use super::Services;
+use std::time::Duration;
+
+/// How long a fully expired token row is kept before it is deleted.
+const TOKEN_GRACE: i64 = 86_400;
+
+impl Services {
+    /// One clean-up pass; returns (sessions, tokens) deleted.
+    pub async fn housekeeping(&self) -> Result<(u64, u64), super::ServiceError> {
+        let now = self.clock.now();
+        let sessions = self.store.delete_expired_sessions(now).await?;
+        let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?;
+        Ok((sessions, tokens))
+    }
+
+    /// Runs [`Services::housekeeping`] every `every` until the task is dropped.
+    pub fn spawn_housekeeping(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+        let services = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                match services.housekeeping().await {
+                    Ok((s, t)) if s + t > 0 => {
+                        tracing::info!(
+                            sessions = s,
+                            tokens = t,
+                            "housekeeping removed expired rows"
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+                }
+            }
+        })
+    }
+}
