@@ -2,6 +2,7 @@
 //! act on the configured database directly.
 
 mod admin;
+mod args;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -32,19 +33,19 @@ pub enum Command {
     Migrate,
     /// Manage user accounts
     #[command(subcommand)]
-    User(admin::UserCommand),
+    User(args::UserCommand),
     /// Manage applications
     #[command(subcommand)]
-    App(admin::AppCommand),
+    App(args::AppCommand),
     /// Generate and rotate consumer keys
     #[command(subcommand)]
-    Keys(admin::KeysCommand),
+    Keys(args::KeysCommand),
     /// Manage OAuth scopes
     #[command(subcommand)]
-    Scope(admin::ScopeCommand),
+    Scope(args::ScopeCommand),
     /// Show and change portal settings stored in the database
     #[command(subcommand)]
-    Settings(admin::SettingsCommand),
+    Settings(args::SettingsCommand),
 }
 
 /// Runs the parsed command line; the result is the process exit code.

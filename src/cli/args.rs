@@ -1,0 +1,147 @@
+//! The admin subcommands' arguments, as clap parses them.
+
+use crate::domain::KeyType;
+use clap::{Args, Subcommand, ValueEnum};
+
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Print the result as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+impl Output {
+    pub fn print(&self, value: serde_json::Value, text: String) {
+        if self.json {
+            println!("{value}");
+        } else {
+            println!("{text}");
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from standard input (required: passwords never go in arguments)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Make the user an administrator
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Lock an account: refuses sign-in and grants, and revokes the user's tokens
+    Lock {
+        username: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Unlock an account
+    Unlock {
+        username: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Set a new password (read from standard input); revokes the user's tokens
+    SetPassword {
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Create an application owned by a user
+    Create {
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeyTypeArg {
+    Production,
+    Sandbox,
+}
+
+impl From<KeyTypeArg> for KeyType {
+    fn from(k: KeyTypeArg) -> Self {
+        match k {
+            KeyTypeArg::Production => KeyType::Production,
+            KeyTypeArg::Sandbox => KeyType::Sandbox,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Generate an application's consumer key and secret (the secret is shown once)
+    Generate {
+        #[arg(long)]
+        app: String,
+        #[arg(long = "type", value_enum, default_value = "production")]
+        key_type: KeyTypeArg,
+        /// Comma-separated: password, refresh_token, client_credentials
+        #[arg(long, default_value = "password,refresh_token,client_credentials")]
+        grant_types: String,
+        /// Access-token lifetime in seconds for this key
+        #[arg(long)]
+        validity: Option<i64>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Replace the consumer secret; the old one stops working at once
+    RegenerateSecret {
+        #[arg(long)]
+        app: String,
+        #[arg(long = "type", value_enum)]
+        key_type: KeyTypeArg,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScopeCommand {
+    /// Create a scope
+    Create {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Allow or refuse developer self sign-up
+    SelfSignup { state: Switch },
+    /// Show the effective settings
+    Show {
+        #[command(flatten)]
+        out: Output,
+    },
+}

@@ -1,0 +1,183 @@
+//! `deployment.toml`, WSO2-style: a file, then `PORTICO_SECTION__KEY` environment overrides
+//! (and `PORTICO_SECTION__KEY_FILE` to read a secret from a file), then validation that names
+//! the offending key and where its value came from.
+
+mod load;
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Base ports before `[server] offset`, as in WSO2 API Manager.
+pub const PORTAL_HTTPS_PORT: u16 = 9443;
+pub const GATEWAY_HTTPS_PORT: u16 = 8243;
+pub const GATEWAY_HTTP_PORT: u16 = 8280;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub tls: TlsConfig,
+    pub gateway: GatewayConfig,
+    pub oauth: OAuthConfig,
+    pub apim: ApimConfig,
+    pub portal: PortalConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// The name clients use to reach this server; used in URLs Portico shows.
+    pub hostname: String,
+    /// Added to every port (9443, 8243, 8280), so several servers can share a host.
+    pub offset: u16,
+    pub bind_address: std::net::IpAddr,
+    /// Where the generated certificate lives when `[tls]` names none.
+    pub data_dir: PathBuf,
+    /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
+    pub shutdown_timeout: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            hostname: "localhost".into(),
+            offset: 0,
+            bind_address: [0, 0, 0, 0].into(),
+            data_dir: "data".into(),
+            shutdown_timeout: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://data/portico.db` (embedded) or `postgres://user@host/db`.
+    pub url: String,
+    /// Pool size; 0 picks one suited to the backend and the machine.
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://data/portico.db".into(),
+            max_connections: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsConfig {
+    /// PEM certificate chain; with `key_path`, replaces the generated self-signed pair.
+    pub cert_path: Option<PathBuf>,
+    pub key_path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatewayConfig {
+    /// Serve the plain-HTTP gateway listener (8280 + offset).
+    pub http_enabled: bool,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        Self { http_enabled: true }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OAuthConfig {
+    /// Seconds; WSO2's defaults.
+    pub user_access_token_validity: i64,
+    pub app_access_token_validity: i64,
+    pub refresh_token_validity: i64,
+    pub throttling: crate::service::throttle::ThrottleConfig,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        Self {
+            user_access_token_validity: 3600,
+            app_access_token_validity: 3600,
+            refresh_token_validity: 86400,
+            throttling: Default::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApimConfig {
+    pub key_manager: KeyManagerConfig,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeyManagerConfig {
+    pub configuration: KeyManagerConnection,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeyManagerConnection {
+    /// A remote key manager (`https://km.example.com:9443/services/`); unset means this
+    /// server is its own key manager.
+    #[serde(rename = "ServerURL", alias = "serverurl")]
+    pub server_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// Initial value only: once an admin changes the setting, the stored one wins.
+    pub self_signup: bool,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self { self_signup: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `portico=debug,info`.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Human,
+            level: "info".into(),
+        }
+    }
+}
+
+/// A configuration problem, worded for the operator who has to fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    pub portal_https: u16,
+    pub gateway_https: u16,
+    pub gateway_http: u16,
+}
