@@ -68,6 +68,10 @@ fn portal_router(state: AppState, hydrate: bool) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
@@ -85,6 +89,10 @@ fn portal_router(state: AppState, hydrate: bool) -> Router {
 
 fn gateway_router(state: AppState) -> Router {
     crate::http::gateway_routes()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }

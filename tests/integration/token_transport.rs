@@ -6,6 +6,7 @@ use serde_json::Value;
 
 async fn error_of(res: reqwest::Response) -> (u16, String) {
     let status = res.status().as_u16();
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(res.headers()[header::CONTENT_TYPE], "application/json");
     let body: Value = res.json().await.expect("JSON error body");
     assert!(body["error_description"].is_string());
