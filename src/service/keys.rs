@@ -49,6 +49,7 @@ impl Services {
             access_token_validity: request.access_token_validity,
             created_at: now,
             secret_rotated_at: now,
+            app_token_validity: app.token_validity,
         };
         self.store.insert_key(&key).await.map_err(|e| match e {
             StoreError::Conflict(_) => ServiceError::Conflict(format!(

@@ -12,10 +12,19 @@ pub struct KeyRow {
     pub access_token_validity: Option<i64>,
     pub created_at: Epoch,
     pub secret_rotated_at: Epoch,
+    /// The owning application's token validity, read with the key so a grant needs no
+    /// second query; not stored on the key.
+    #[sqlx(default)]
+    pub app_token_validity: Option<i64>,
 }
 
 const COLUMNS: &str = "consumer_key, app_id, key_type, secret_digest, grant_types, \
                        access_token_validity, created_at, secret_rotated_at";
+const SELECT: &str =
+    "SELECT k.consumer_key, k.app_id, k.key_type, k.secret_digest, k.grant_types, \
+                      k.access_token_validity, k.created_at, k.secret_rotated_at, \
+                      a.token_validity AS app_token_validity \
+                      FROM app_keys k JOIN applications a ON a.id = k.app_id";
 
 impl Store {
     pub async fn insert_key(&self, key: &KeyRow) -> Result<(), StoreError> {
@@ -36,7 +45,7 @@ impl Store {
     }
 
     pub async fn key_by_consumer_key(&self, consumer_key: &str) -> Result<KeyRow, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM app_keys WHERE consumer_key = $1");
+        let sql = format!("{SELECT} WHERE k.consumer_key = $1");
         Ok(sqlx::query_as(&sql)
             .bind(consumer_key)
             .fetch_one(&self.pool)
@@ -44,7 +53,7 @@ impl Store {
     }
 
     pub async fn keys_of_application(&self, app_id: &str) -> Result<Vec<KeyRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM app_keys WHERE app_id = $1 ORDER BY key_type");
+        let sql = format!("{SELECT} WHERE k.app_id = $1 ORDER BY k.key_type");
         Ok(sqlx::query_as(&sql)
             .bind(app_id)
             .fetch_all(&self.pool)

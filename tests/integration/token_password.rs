@@ -360,7 +360,45 @@ async fn grants_and_failures_are_recorded_as_events(b: Backend) {
     assert_eq!(seen, expected.map(|(g, o)| (g.to_owned(), o.to_owned())));
 }
 
+async fn token_lifetime_comes_from_the_key_then_the_application(b: Backend) {
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    app.user("alice", "alice-password").await;
+    let c = app.client("alice", "password").await;
+    let owner = app.services.user("alice").await.unwrap();
+    let input = portico::service::ApplicationInput {
+        name: "timed".into(),
+        description: String::new(),
+        token_validity: Some(600),
+    };
+    let timed = app
+        .services
+        .update_application(&owner, &c.app_id, input)
+        .await
+        .unwrap();
+    assert_eq!(timed.token_validity, Some(600));
+    let t = app.password_tokens(&c, "alice", "alice-password").await;
+    assert_eq!(t["expires_in"], 600, "the application's validity");
+    let app_row = app.services.store.application(&c.app_id).await.unwrap();
+    let request = portico::service::KeyRequest {
+        key_type: portico::domain::KeyType::Sandbox,
+        grant_types: portico::domain::GrantTypes::parse_list("password").unwrap(),
+        access_token_validity: Some(120),
+    };
+    let sandbox = app.services.generate_keys(&app_row, request).await.unwrap();
+    use secrecy::ExposeSecret;
+    let sc = crate::support::app::Client {
+        app_id: c.app_id.clone(),
+        id: sandbox.consumer_key,
+        secret: sandbox.consumer_secret.expose_secret().to_owned(),
+    };
+    let t = app.password_tokens(&sc, "alice", "alice-password").await;
+    assert_eq!(t["expires_in"], 120, "the key's own validity wins");
+}
+
 on_both_backends!(
+    token_lifetime_comes_from_the_key_then_the_application,
     grants_and_failures_are_recorded_as_events,
     the_documented_curl_command_gets_a_token,
     token_responses_are_not_cached_and_tokens_are_256_bit,

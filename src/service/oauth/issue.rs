@@ -1,7 +1,7 @@
 use super::{OAuthError, Services};
 use crate::crypto;
 use crate::domain::{GrantType, ScopeSet};
-use crate::store::{KeyRow, NewToken, StoreError, TokenEvent};
+use crate::store::{KeyRow, NewToken, TokenEvent};
 use serde::Serialize;
 
 /// The RFC 6749 §5.1 success body, fields in the order WSO2 clients are used to.
@@ -38,24 +38,15 @@ pub(super) struct Minted {
 impl Services {
     /// The access-token lifetime for `key`: its own, else its application's, else the
     /// server's default for user or application tokens.
-    pub(super) async fn access_lifetime(
-        &self,
-        key: &KeyRow,
-        for_user: bool,
-    ) -> Result<i64, OAuthError> {
-        if let Some(v) = key.access_token_validity {
-            return Ok(v);
-        }
-        let app = match self.store.application(&key.app_id).await {
-            Ok(app) => app.token_validity,
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
-        Ok(app.unwrap_or(if for_user {
+    pub(super) fn access_lifetime(&self, key: &KeyRow, for_user: bool) -> i64 {
+        let default = if for_user {
             self.lifetimes.user_access
         } else {
             self.lifetimes.app_access
-        }))
+        };
+        key.access_token_validity
+            .or(key.app_token_validity)
+            .unwrap_or(default)
     }
 
     /// Makes fresh token values and the row that stores their digests.
@@ -69,7 +60,7 @@ impl Services {
         lifetime_cap: Option<i64>,
     ) -> Result<Minted, OAuthError> {
         let now = self.clock.now();
-        let lifetime = self.access_lifetime(key, subject.is_some()).await?;
+        let lifetime = self.access_lifetime(key, subject.is_some());
         let lifetime = lifetime_cap.map_or(lifetime, |cap| cap.clamp(1, lifetime));
         let access = crypto::random_token();
         // Refresh tokens only for user grants, and only when the key may refresh.
