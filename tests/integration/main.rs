@@ -8,6 +8,7 @@ mod portal_auth;
 mod revoke_introspect;
 mod startup;
 mod store_contract;
+mod token_client_auth;
 mod token_password;
 mod token_refresh;
 mod token_transport;
