@@ -34,12 +34,19 @@ pub fn cookie(name: &str) -> Option<String> {
     cookie_in(&parts()?.headers, name)
 }
 
-pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) {
+/// A `Set-Cookie` value with the attributes every Portico cookie carries.
+fn cookie_header(name: &str, value: &str, max_age: Option<i64>) -> Option<HeaderValue> {
     let age = max_age.map_or(String::new(), |a| format!("; Max-Age={a}"));
-    let cookie = format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}");
-    if let (Some(res), Ok(v)) = (
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}"
+    ))
+    .ok()
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) {
+    if let (Some(res), Some(v)) = (
         use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
+        cookie_header(name, value, max_age),
     ) {
         res.append_header(header::SET_COOKIE, v);
     }
@@ -109,8 +116,7 @@ pub async fn attach_session(
     req.extensions_mut().insert(info);
     let mut res = next.run(req).await;
     if existing.is_none() {
-        let cookie = format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; HttpOnly; SameSite=Lax");
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
+        if let Some(v) = cookie_header(CSRF_COOKIE, &csrf, None) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }

@@ -125,6 +125,31 @@ impl Services {
         Ok(user.filter(|u| ok && u.locked == 0))
     }
 
+    /// [`Services::authenticate`] behind the brute-force throttle, shared by the password
+    /// grant and portal sign-in. Counters use the canonical name so `Bob` and `bob` share
+    /// one; names that cannot exist still count, so probing them is throttled too.
+    /// `Ok(None)` is a wrong password, unknown user or locked account, alike.
+    pub async fn authenticate_throttled(
+        &self,
+        username: &str,
+        password: &SecretString,
+        addr: std::net::IpAddr,
+    ) -> Result<Option<UserRow>, ServiceError> {
+        let key = Username::parse(username)
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_else(|_| username.to_ascii_lowercase());
+        let now = self.clock.now();
+        self.throttle
+            .check(&key, addr, now)
+            .map_err(|r| ServiceError::Throttled(r.0))?;
+        let user = self.authenticate(username, password).await?;
+        match &user {
+            Some(_) => self.throttle.record_success(&key, addr, now),
+            None => self.throttle.record_failure(&key, addr, now),
+        }
+        Ok(user)
+    }
+
     /// Locks or unlocks an account; locking revokes every token the user holds.
     pub async fn set_locked(&self, username: &str, locked: bool) -> Result<UserRow, ServiceError> {
         let user = self.user(username).await?;

@@ -107,11 +107,8 @@ impl Services {
         if row.user_id.as_deref() != Some(user.id.as_str()) {
             return Err(ServiceError::NotFound("token"));
         }
-        let now = self.clock.now();
-        self.store.revoke_family(&row.family_id, now).await?;
-        let mut event = self.event_for(&row, "revoked");
-        event.at = now;
-        self.store.record_event(&event).await?;
-        Ok(())
+        // The user revokes the grant: access and refresh tokens descended from it alike.
+        let matched = super::oauth::Matched::Refresh;
+        Ok(self.revoke_row(&row, matched).await?)
     }
 }

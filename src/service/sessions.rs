@@ -4,7 +4,6 @@
 
 use super::{ServiceError, Services};
 use crate::crypto;
-use crate::domain::Username;
 use crate::store::{SessionRow, StoreError, UserRow};
 use secrecy::{ExposeSecret, SecretString};
 use std::net::IpAddr;
@@ -24,18 +23,10 @@ impl Services {
         password: &SecretString,
         addr: IpAddr,
     ) -> Result<(SecretString, UserRow), ServiceError> {
-        let key = Username::parse(username)
-            .map(|u| u.as_str().to_owned())
-            .unwrap_or_else(|_| username.to_ascii_lowercase());
-        let now = self.clock.now();
-        self.throttle
-            .check(&key, addr, now)
-            .map_err(|r| ServiceError::Throttled(r.0))?;
-        let Some(user) = self.authenticate(username, password).await? else {
-            self.throttle.record_failure(&key, addr, now);
-            return Err(ServiceError::BadCredentials);
-        };
-        self.throttle.record_success(&key, addr, now);
+        let user = self
+            .authenticate_throttled(username, password, addr)
+            .await?
+            .ok_or(ServiceError::BadCredentials)?;
         let token = self.open_session(&user).await?;
         Ok((token, user))
     }

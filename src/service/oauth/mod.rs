@@ -14,6 +14,7 @@ pub use client::ClientAuth;
 pub use error::OAuthError;
 pub use introspection::Introspection;
 pub use issue::TokenResponse;
+pub(crate) use revocation::Matched;
 
 use super::Services;
 use crate::domain::GrantType;

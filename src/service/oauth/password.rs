@@ -2,7 +2,8 @@
 
 use super::issue::Subject;
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
-use crate::domain::{GrantType, Username};
+use crate::domain::GrantType;
+use crate::service::ServiceError;
 use crate::store::{KeyRow, TokenEvent};
 use secrecy::SecretString;
 
@@ -15,19 +16,15 @@ impl Services {
         let raw_username = req.required("username")?;
         let password = SecretString::from(req.required("password")?.to_owned());
         let scopes = self.resolve_scopes(req.param("scope")).await?;
-        // Throttle on the canonical name so `Bob` and `bob` share one counter; names that
-        // cannot exist still count, so probing them is throttled too.
-        let throttle_name = Username::parse(raw_username)
-            .map(|u| u.as_str().to_owned())
-            .unwrap_or_else(|_| raw_username.to_ascii_lowercase());
+        let user = match self
+            .authenticate_throttled(raw_username, &password, req.client_ip)
+            .await
+        {
+            Err(ServiceError::Throttled(secs)) => return Err(OAuthError::Throttled(secs)),
+            other => other?,
+        };
         let now = self.clock.now();
-        self.throttle
-            .check(&throttle_name, req.client_ip, now)
-            .map_err(|r| OAuthError::Throttled(r.0))?;
-
-        let Some(user) = self.authenticate(raw_username, &password).await? else {
-            self.throttle
-                .record_failure(&throttle_name, req.client_ip, now);
+        let Some(user) = user else {
             let failed = TokenEvent {
                 app_id: key.app_id.clone(),
                 key_type: key.key_type.clone(),
@@ -40,8 +37,6 @@ impl Services {
             self.store.record_event(&failed).await?;
             return Err(OAuthError::bad_credentials());
         };
-        self.throttle
-            .record_success(&throttle_name, req.client_ip, now);
 
         let subject = Subject {
             id: &user.id,

@@ -56,14 +56,23 @@ impl Services {
                 "the token was not issued to this client".into(),
             ));
         }
+        Ok(self.revoke_row(&row, matched).await?)
+    }
+
+    /// Revokes a found token — its whole family for a refresh token, its own issuance
+    /// for an access token — and records the revocation for statistics.
+    pub(crate) async fn revoke_row(
+        &self,
+        row: &TokenRow,
+        matched: Matched,
+    ) -> Result<(), crate::store::StoreError> {
         let now = self.clock.now();
         match matched {
             Matched::Refresh => self.store.revoke_family(&row.family_id, now).await?,
             Matched::Access => self.store.revoke_token(&row.id, now).await?,
         };
-        let mut event = self.event_for(&row, "revoked");
+        let mut event = self.event_for(row, "revoked");
         event.at = now;
-        self.store.record_event(&event).await?;
-        Ok(())
+        self.store.record_event(&event).await
     }
 }
