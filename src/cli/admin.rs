@@ -15,12 +15,21 @@ fn read_password() -> anyhow::Result<SecretString> {
     ))
 }
 
-async fn services(config: &Config) -> anyhow::Result<Services> {
-    Ok(server::services(config).await?)
+/// Opens the database once, runs `cmd`, and closes the pool whatever the outcome.
+pub async fn run(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
+    let s = server::services(config).await?;
+    let result = match cmd {
+        AdminCommand::User(c) => user(&s, c).await,
+        AdminCommand::App(c) => app(&s, c).await,
+        AdminCommand::Keys(c) => keys(&s, c).await,
+        AdminCommand::Scope(c) => scope(&s, c).await,
+        AdminCommand::Settings(c) => settings(&s, c).await,
+    };
+    s.store.close().await;
+    result
 }
 
-pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
-    let s = services(&config).await?;
+async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Create {
             username,
@@ -61,12 +70,10 @@ pub async fn user(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
             );
         }
     }
-    s.store.close().await;
     Ok(())
 }
 
-pub async fn app(config: Config, cmd: AppCommand) -> anyhow::Result<()> {
-    let s = services(&config).await?;
+async fn app(s: &Services, cmd: AppCommand) -> anyhow::Result<()> {
     let AppCommand::Create {
         owner,
         name,
@@ -84,12 +91,10 @@ pub async fn app(config: Config, cmd: AppCommand) -> anyhow::Result<()> {
         json!({"id": a.id, "name": a.name, "owner": owner.username}),
         format!("Created application {} ({})", a.name, a.id),
     );
-    s.store.close().await;
     Ok(())
 }
 
-pub async fn keys(config: Config, cmd: KeysCommand) -> anyhow::Result<()> {
-    let s = services(&config).await?;
+async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
     let (generated, out) = match cmd {
         KeysCommand::Generate {
             app,
@@ -132,12 +137,10 @@ pub async fn keys(config: Config, cmd: KeysCommand) -> anyhow::Result<()> {
             generated.consumer_key, secret
         ),
     );
-    s.store.close().await;
     Ok(())
 }
 
-pub async fn scope(config: Config, cmd: ScopeCommand) -> anyhow::Result<()> {
-    let s = services(&config).await?;
+async fn scope(s: &Services, cmd: ScopeCommand) -> anyhow::Result<()> {
     let ScopeCommand::Create {
         name,
         description,
@@ -148,12 +151,10 @@ pub async fn scope(config: Config, cmd: ScopeCommand) -> anyhow::Result<()> {
         json!({"name": row.name, "description": row.description}),
         format!("Created scope {}", row.name),
     );
-    s.store.close().await;
     Ok(())
 }
 
-pub async fn settings(config: Config, cmd: SettingsCommand) -> anyhow::Result<()> {
-    let s = services(&config).await?;
+async fn settings(s: &Services, cmd: SettingsCommand) -> anyhow::Result<()> {
     match cmd {
         SettingsCommand::SelfSignup { state } => {
             let on = matches!(state, Switch::On);
@@ -168,6 +169,5 @@ pub async fn settings(config: Config, cmd: SettingsCommand) -> anyhow::Result<()
             );
         }
     }
-    s.store.close().await;
     Ok(())
 }

@@ -3,6 +3,26 @@
 use crate::domain::KeyType;
 use clap::{Args, Subcommand, ValueEnum};
 
+/// Commands that act on the configured database directly.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage applications
+    #[command(subcommand)]
+    App(AppCommand),
+    /// Generate and rotate consumer keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Manage OAuth scopes
+    #[command(subcommand)]
+    Scope(ScopeCommand),
+    /// Show and change portal settings stored in the database
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
 #[derive(Debug, Args)]
 pub struct Output {
     /// Print the result as JSON

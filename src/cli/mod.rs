@@ -31,21 +31,8 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit
     Migrate,
-    /// Manage user accounts
-    #[command(subcommand)]
-    User(args::UserCommand),
-    /// Manage applications
-    #[command(subcommand)]
-    App(args::AppCommand),
-    /// Generate and rotate consumer keys
-    #[command(subcommand)]
-    Keys(args::KeysCommand),
-    /// Manage OAuth scopes
-    #[command(subcommand)]
-    Scope(args::ScopeCommand),
-    /// Show and change portal settings stored in the database
-    #[command(subcommand)]
-    Settings(args::SettingsCommand),
+    #[command(flatten)]
+    Admin(args::AdminCommand),
 }
 
 /// Runs the parsed command line; the result is the process exit code.
@@ -64,11 +51,7 @@ pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(config).await,
         Command::Migrate => serve::migrate(config).await,
-        Command::User(c) => admin::user(config, c).await,
-        Command::App(c) => admin::app(config, c).await,
-        Command::Keys(c) => admin::keys(config, c).await,
-        Command::Scope(c) => admin::scope(config, c).await,
-        Command::Settings(c) => admin::settings(config, c).await,
+        Command::Admin(c) => admin::run(&config, c).await,
     };
     match result {
         Ok(()) => 0,
