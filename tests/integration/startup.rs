@@ -276,3 +276,108 @@ fn the_shipped_example_configuration_loads_with_a_remote_key_manager() {
         Some("https://km.example.com:9443/services/")
     );
 }
+
+/// Runs an admin subcommand in `dir`, feeding `stdin`, and parses its `--json` output.
+fn admin_json(dir: &std::path::Path, args: &[&str], stdin: &str) -> serde_json::Value {
+    use std::process::Stdio;
+    let mut child = command(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{args:?} failed");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+#[test]
+fn admin_commands_script_users_apps_keys_and_settings_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let user = admin_json(
+        d,
+        &[
+            "user",
+            "create",
+            "--username",
+            "Dev1",
+            "--password-stdin",
+            "--json",
+        ],
+        "dev-password-1\n",
+    );
+    assert_eq!(user["username"], "dev1");
+    let app = admin_json(
+        d,
+        &[
+            "app", "create", "--owner", "dev1", "--name", "Shop", "--json",
+        ],
+        "",
+    );
+    let id = app["id"].as_str().unwrap().to_owned();
+    let keys = admin_json(
+        d,
+        &[
+            "keys",
+            "generate",
+            "--app",
+            &id,
+            "--grant-types",
+            "password",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(keys["consumer_secret"].as_str().unwrap().len(), 43);
+    assert_eq!(keys["grant_types"], serde_json::json!(["password"]));
+    let again = admin_json(
+        d,
+        &[
+            "keys",
+            "regenerate-secret",
+            "--app",
+            &id,
+            "--type",
+            "production",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(again["consumer_key"], keys["consumer_key"]);
+    assert_ne!(again["consumer_secret"], keys["consumer_secret"]);
+    let scope = admin_json(
+        d,
+        &["scope", "create", "read", "--description", "Read", "--json"],
+        "",
+    );
+    assert_eq!(scope["name"], "read");
+    assert_eq!(
+        admin_json(d, &["user", "lock", "dev1", "--json"], "")["locked"],
+        true
+    );
+    let off = command(d)
+        .args(["settings", "self-signup", "off"])
+        .output()
+        .unwrap();
+    assert!(off.status.success());
+    assert_eq!(
+        admin_json(d, &["settings", "show", "--json"], "")["self_signup"],
+        false
+    );
+    let missing = command(d)
+        .args(["app", "create", "--owner", "nobody", "--name", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        missing.status.code(),
+        Some(1),
+        "a failed command exits non-zero"
+    );
+}
