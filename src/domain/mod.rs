@@ -7,6 +7,7 @@ mod error;
 mod grant;
 mod key_type;
 mod scope;
+pub mod stats;
 mod time;
 mod username;
 
@@ -14,7 +15,7 @@ pub use error::ValidationError;
 pub use grant::{GrantType, GrantTypes};
 pub use key_type::KeyType;
 pub use scope::{ScopeName, ScopeSet, DEFAULT_SCOPE};
-pub use time::{format_duration, format_utc};
+pub use time::{format_day, format_duration, format_iso8601, format_utc};
 pub use username::Username;
 
 /// Seconds since the Unix epoch; the one time representation stored and compared.

@@ -1,10 +1,12 @@
 //! Plain axum routes: OAuth endpoints, discovery, health, and the embedded stylesheet.
 
 mod client_auth;
+pub mod cookies;
 mod error;
 pub mod form;
 mod health;
 mod oauth;
+mod stats;
 mod well_known;
 
 pub use oauth::MAX_FORM_BYTES;
@@ -52,6 +54,11 @@ pub fn gateway_routes() -> Router<AppState> {
 pub fn portal_routes() -> Router<AppState> {
     common_routes()
         .merge(oauth_routes("/oauth2"))
+        .route("/api/stats/applications/{id}", get(stats::application))
+        .route(
+            "/api/stats/applications/{id}/users.csv",
+            get(stats::users_csv),
+        )
         .route("/portico.css", get(health::stylesheet))
         .route("/favicon.svg", get(health::favicon))
 }

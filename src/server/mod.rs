@@ -36,6 +36,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         },
         throttle: Arc::new(Throttle::new(config.oauth.throttling.clone())),
         self_signup_default: config.portal.self_signup,
+        event_retention: config.statistics.event_retention_days * crate::domain::stats::DAY,
         flash: Default::default(),
     })
 }

@@ -5,17 +5,15 @@ use super::AppError;
 use crate::service::Services;
 use crate::store::UserRow;
 use axum::extract::ConnectInfo;
-use axum::http::{header, request::Parts, HeaderValue};
+use axum::http::{header, request::Parts};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use secrecy::SecretString;
 use std::net::{IpAddr, SocketAddr};
 use subtle::ConstantTimeEq;
 
-/// `__Host-` cookies must be Secure, host-only and path `/`: a sibling subdomain cannot
-/// plant or overwrite them.
-pub const SESSION_COOKIE: &str = "__Host-portico_session";
-pub const CSRF_COOKIE: &str = "__Host-portico_csrf";
+use crate::http::cookies::{cookie_header, cookie_in};
+pub use crate::http::cookies::{CSRF_COOKIE, SESSION_COOKIE};
 
 /// The services, provided as context to every page render and server function.
 /// Missing context is reported as an internal error, never a panic.
@@ -32,15 +30,6 @@ fn parts() -> Option<Parts> {
 
 pub fn cookie(name: &str) -> Option<String> {
     cookie_in(&parts()?.headers, name)
-}
-
-/// A `Set-Cookie` value with the attributes every Portico cookie carries.
-fn cookie_header(name: &str, value: &str, max_age: Option<i64>) -> Option<HeaderValue> {
-    let age = max_age.map_or(String::new(), |a| format!("; Max-Age={a}"));
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}"
-    ))
-    .ok()
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) {
@@ -68,17 +57,6 @@ pub fn is_plain_form_post() -> bool {
         .and_then(|p| p.headers.get(header::ACCEPT).cloned())
         .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
         .unwrap_or(false)
-}
-
-fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 /// Middleware for portal pages: works out who is visiting (and the CSRF token their

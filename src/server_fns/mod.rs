@@ -9,6 +9,7 @@ pub mod auth;
 pub mod context;
 mod error;
 pub mod keys;
+pub mod stats;
 pub mod tokens;
 mod views;
 

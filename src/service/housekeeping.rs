@@ -1,6 +1,7 @@
 //! Periodic clean-up so tables do not grow without bound: expired sessions, and tokens
 //! that can no longer be used or refreshed (kept a day longer for introspection answers
-//! and support questions). Token events are kept for statistics.
+//! and support questions). Closed days of token events are rolled up for statistics, and
+//! raw events older than the configured retention are deleted once rolled up.
 
 use super::Services;
 use std::time::Duration;
@@ -9,12 +10,14 @@ use std::time::Duration;
 const TOKEN_GRACE: i64 = 86_400;
 
 impl Services {
-    /// One clean-up pass; returns (sessions, tokens) deleted.
-    pub async fn housekeeping(&self) -> Result<(u64, u64), super::ServiceError> {
+    /// One clean-up pass; returns (sessions, tokens, events) deleted.
+    pub async fn housekeeping(&self) -> Result<(u64, u64, u64), super::ServiceError> {
         let now = self.clock.now();
         let sessions = self.store.delete_expired_sessions(now).await?;
         let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?;
-        Ok((sessions, tokens))
+        self.roll_up_statistics().await?;
+        let events = self.store.purge_events(now - self.event_retention).await?;
+        Ok((sessions, tokens, events))
     }
 
     /// Runs [`Services::housekeeping`] every `every` until the task is dropped.
@@ -25,10 +28,11 @@ impl Services {
             loop {
                 tick.tick().await;
                 match services.housekeeping().await {
-                    Ok((s, t)) if s + t > 0 => {
+                    Ok((s, t, e)) if s + t + e > 0 => {
                         tracing::info!(
                             sessions = s,
                             tokens = t,
+                            events = e,
                             "housekeeping removed expired rows"
                         )
                     }

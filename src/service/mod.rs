@@ -12,6 +12,7 @@ mod portal;
 mod scopes;
 pub mod sessions;
 mod settings;
+mod stats;
 pub mod throttle;
 
 pub use accounts::{Bootstrap, PasswordPolicy};
@@ -38,6 +39,8 @@ pub struct Services {
     pub throttle: Arc<Throttle>,
     /// `[portal] self_signup` from the configuration: the default until an admin decides.
     pub self_signup_default: bool,
+    /// Seconds raw token events are kept (`[statistics] event_retention_days`).
+    pub event_retention: i64,
     /// One-time messages (a new secret, a new token) for browsers without JavaScript.
     pub flash: Arc<FlashStore>,
 }

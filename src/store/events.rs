@@ -43,6 +43,39 @@ pub(super) async fn insert_event(
     .bind(e.at)
     .execute(&mut **tx)
     .await?;
+    if let (Some(user_id), Some(username), "issued", "password") =
+        (&e.user_id, &e.username, e.outcome, e.grant_type.as_str())
+    {
+        register_user(tx, e, user_id, username).await?;
+    }
+    Ok(())
+}
+
+/// Counts a password-grant token towards the application's registered users. Password
+/// grants run at the speed of Argon2id, so this row is never a point of contention.
+async fn register_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &TokenEvent,
+    user_id: &str,
+    username: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO app_users (app_id, user_id, username, first_at, last_at, tokens) \
+         VALUES ($1, $2, $3, $4, $4, 1) \
+         ON CONFLICT (app_id, user_id) DO UPDATE SET \
+           username = excluded.username, \
+           first_at = CASE WHEN excluded.first_at < app_users.first_at \
+                      THEN excluded.first_at ELSE app_users.first_at END, \
+           last_at = CASE WHEN excluded.last_at > app_users.last_at \
+                     THEN excluded.last_at ELSE app_users.last_at END, \
+           tokens = app_users.tokens + 1",
+    )
+    .bind(&e.app_id)
+    .bind(user_id)
+    .bind(username)
+    .bind(e.at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ mod pool;
 mod scopes;
 mod sessions;
 mod settings;
+mod stats;
 mod tokens;
 mod users;
 
@@ -21,6 +22,7 @@ pub use keys::KeyRow;
 pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
 pub use sessions::SessionRow;
+pub use stats::{AppUserCount, AppUserRow, EventCount};
 pub use tokens::{NewToken, Rotation, TokenRow};
 pub use users::{NewUser, UserRow};
 

@@ -104,14 +104,26 @@ impl Store {
     }
 
     async fn revoke_where(&self, filter: &str, value: &str, now: Epoch) -> Result<u64, StoreError> {
-        let sql =
-            format!("UPDATE tokens SET revoked_at = $1 WHERE {filter} AND revoked_at IS NULL");
-        let done = sqlx::query(&sql)
-            .bind(now)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        let mut conn = self.pool.acquire().await?;
+        revoke_in(&mut conn, filter, value, now).await
+    }
+
+    /// Revokes one issuance (`family` false) or its whole family and records `event` in
+    /// the same transaction. Revoking what is already revoked records nothing.
+    pub async fn revoke_recorded(
+        &self,
+        id: &str,
+        family: bool,
+        event: &TokenEvent,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let filter = if family { "family_id = $2" } else { "id = $2" };
+        let revoked = revoke_in(&mut tx, filter, id, event.at).await?;
+        if revoked > 0 {
+            super::events::insert_event(&mut tx, event).await?;
+        }
+        tx.commit().await?;
+        Ok(revoked)
     }
 
     /// Tokens of a user that are neither revoked nor expired, newest first.
@@ -183,4 +195,19 @@ impl Store {
         .await?;
         Ok(done.rows_affected())
     }
+}
+
+async fn revoke_in(
+    conn: &mut sqlx::AnyConnection,
+    filter: &str,
+    value: &str,
+    now: Epoch,
+) -> Result<u64, StoreError> {
+    let sql = format!("UPDATE tokens SET revoked_at = $1 WHERE {filter} AND revoked_at IS NULL");
+    let done = sqlx::query(&sql)
+        .bind(now)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }

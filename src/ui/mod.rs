@@ -64,10 +64,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps") view=pages::Apps ssr=SsrMode::Async/>
                     <Route path=path!("/apps/:id") view=pages::AppOverview ssr=SsrMode::Async/>
                     <Route path=path!("/apps/:id/keys/:kind") view=pages::KeysTab ssr=SsrMode::Async/>
+                    <Route path=path!("/apps/:id/stats") view=pages::AppStats ssr=SsrMode::Async/>
                     <Route path=path!("/tokens") view=pages::MyTokens ssr=SsrMode::Async/>
                     <Route path=path!("/admin/settings") view=pages::AdminSettings ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apps") view=pages::AdminApps ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/stats") view=pages::AdminStats ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::Footer/>

@@ -7,6 +7,8 @@ mod portal_apps;
 mod portal_auth;
 mod revoke_introspect;
 mod startup;
+mod stats_access;
+mod stats_counting;
 mod store_contract;
 mod token_client_auth;
 mod token_password;

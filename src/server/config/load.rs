@@ -98,6 +98,13 @@ impl Config {
                 );
             }
         }
+        let retention = self.statistics.event_retention_days;
+        if !(2..=36_500).contains(&retention) {
+            return fail(
+                "statistics.event_retention_days",
+                format!("{retention} is outside 2..=36500 days"),
+            );
+        }
         if self.server.hostname.trim().is_empty() {
             return fail("server.hostname", "must not be empty".into());
         }

@@ -22,6 +22,7 @@ pub struct Config {
     pub oauth: OAuthConfig,
     pub apim: ApimConfig,
     pub portal: PortalConfig,
+    pub statistics: StatisticsConfig,
     pub log: LogConfig,
 }
 
@@ -142,6 +143,22 @@ pub struct PortalConfig {
 impl Default for PortalConfig {
     fn default() -> Self {
         Self { self_signup: true }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatisticsConfig {
+    /// Days raw token events are kept. Daily totals and registered users outlive them;
+    /// the 24-hour chart needs at least two days.
+    pub event_retention_days: i64,
+}
+
+impl Default for StatisticsConfig {
+    fn default() -> Self {
+        Self {
+            event_retention_days: 90,
+        }
     }
 }
 

@@ -109,6 +109,26 @@ impl Services {
         }
     }
 
+    /// Records a grant refused for bad user credentials or an unusable refresh token, for
+    /// the application's failed-grant statistics. No user is named: the attempt proves
+    /// nothing about who is behind it.
+    pub(super) async fn record_failed_grant(
+        &self,
+        key: &KeyRow,
+        grant: GrantType,
+    ) -> Result<(), OAuthError> {
+        let failed = TokenEvent {
+            app_id: key.app_id.clone(),
+            key_type: key.key_type.clone(),
+            grant_type: grant.as_str().into(),
+            user_id: None,
+            username: None,
+            outcome: "failed",
+            at: self.clock.now(),
+        };
+        Ok(self.store.record_event(&failed).await?)
+    }
+
     /// Checks a requested scope set against the scope records: every scope must exist.
     /// An empty request means `default`.
     pub(super) async fn resolve_scopes(

@@ -4,7 +4,7 @@ use super::issue::Subject;
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
 use crate::domain::GrantType;
 use crate::service::ServiceError;
-use crate::store::{KeyRow, TokenEvent};
+use crate::store::KeyRow;
 use secrecy::SecretString;
 
 impl Services {
@@ -23,18 +23,8 @@ impl Services {
             Err(ServiceError::Throttled(secs)) => return Err(OAuthError::Throttled(secs)),
             other => other?,
         };
-        let now = self.clock.now();
         let Some(user) = user else {
-            let failed = TokenEvent {
-                app_id: key.app_id.clone(),
-                key_type: key.key_type.clone(),
-                grant_type: GrantType::Password.as_str().into(),
-                user_id: None,
-                username: None,
-                outcome: "failed",
-                at: now,
-            };
-            self.store.record_event(&failed).await?;
+            self.record_failed_grant(key, GrantType::Password).await?;
             return Err(OAuthError::bad_credentials());
         };
 

@@ -14,6 +14,15 @@ impl Services {
         key: &KeyRow,
         req: &TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
+        let result = self.rotate(key, req).await;
+        if let Err(OAuthError::InvalidGrant(_)) = &result {
+            self.record_failed_grant(key, GrantType::RefreshToken)
+                .await?;
+        }
+        result
+    }
+
+    async fn rotate(&self, key: &KeyRow, req: &TokenRequest) -> Result<TokenResponse, OAuthError> {
         let presented = req.required("refresh_token")?;
         let invalid =
             || OAuthError::InvalidGrant("the refresh token is invalid, expired or revoked".into());

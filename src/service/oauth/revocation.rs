@@ -66,13 +66,13 @@ impl Services {
         row: &TokenRow,
         matched: Matched,
     ) -> Result<(), crate::store::StoreError> {
-        let now = self.clock.now();
-        match matched {
-            Matched::Refresh => self.store.revoke_family(&row.family_id, now).await?,
-            Matched::Access => self.store.revoke_token(&row.id, now).await?,
-        };
         let mut event = self.event_for(row, "revoked");
-        event.at = now;
-        self.store.record_event(&event).await
+        event.at = self.clock.now();
+        let (id, family) = match matched {
+            Matched::Refresh => (&row.family_id, true),
+            Matched::Access => (&row.id, false),
+        };
+        self.store.revoke_recorded(id, family, &event).await?;
+        Ok(())
     }
 }

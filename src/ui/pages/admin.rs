@@ -10,11 +10,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
-fn AdminNav(current: &'static str) -> impl IntoView {
+pub(super) fn AdminNav(current: &'static str) -> impl IntoView {
     let links = [
         ("settings", "Settings"),
         ("users", "Users"),
         ("apps", "Applications"),
+        ("stats", "Statistics"),
     ];
     view! {
         <h1>"Administration"</h1>

@@ -23,6 +23,7 @@ pub fn AppTabs(id: String, current: &'static str) -> impl IntoView {
             "Sandbox Keys",
             format!("/apps/{id}/keys/sandbox"),
         ),
+        ("stats", "Statistics", format!("/apps/{id}/stats")),
     ];
     view! {
         <nav class="tabs" aria-label="Application">

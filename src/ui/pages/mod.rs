@@ -4,6 +4,7 @@ mod apps;
 mod auth;
 mod home;
 mod keys;
+mod stats;
 mod tokens;
 
 pub use admin::{AdminApps, AdminSettings, AdminUsers};
@@ -12,6 +13,7 @@ pub use apps::Apps;
 pub use auth::{ChangePassword, SignIn, SignUp};
 pub use home::Home;
 pub use keys::KeysTab;
+pub use stats::{AdminStats, AppStats};
 pub use tokens::MyTokens;
 
 use crate::server_fns::AppError;

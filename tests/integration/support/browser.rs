@@ -51,13 +51,17 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let res = self
-            .http
+        let res = self.response(path).await;
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    /// A GET with this browser's cookies, for callers that inspect headers.
+    pub async fn response(&self, path: &str) -> reqwest::Response {
+        self.http
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .unwrap();
-        (res.status().as_u16(), res.text().await.unwrap())
+            .unwrap()
     }
 
     /// The CSRF token the portal put in this browser's forms.
