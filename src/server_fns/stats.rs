@@ -1,7 +1,7 @@
 //! Statistics for the portal pages. The owner sees their applications; admins see all.
 
 use super::AppError;
-use crate::domain::stats::{ApplicationStats, OverviewStats, StatsRange};
+use crate::domain::stats::{ApplicationStats, OverviewStats};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -10,8 +10,8 @@ use super::context as cx;
 #[cfg(feature = "ssr")]
 /// An unknown range falls back to the default rather than failing the page: the range
 /// arrives from a link the visitor may have edited.
-fn range_or_default(raw: &str) -> StatsRange {
-    StatsRange::parse(raw).unwrap_or_default()
+fn range_or_default(raw: &str) -> crate::domain::stats::StatsRange {
+    crate::domain::stats::StatsRange::parse(raw).unwrap_or_default()
 }
 
 #[server(endpoint = "application_stats")]

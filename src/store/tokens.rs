@@ -84,11 +84,6 @@ impl Store {
             .await?)
     }
 
-    /// Revokes one issuance (its access token and its refresh token).
-    pub async fn revoke_token(&self, id: &str, now: Epoch) -> Result<u64, StoreError> {
-        self.revoke_where("id = $2", id, now).await
-    }
-
     /// Revokes every token descended from one grant (refresh replay, refresh revocation).
     pub async fn revoke_family(&self, family_id: &str, now: Epoch) -> Result<u64, StoreError> {
         self.revoke_where("family_id = $2", family_id, now).await

@@ -258,8 +258,15 @@ async fn tokens_rotate_once_and_revoke_by_family_and_user(b: Backend) {
     s.issue_token(&token("t5", "app", "f3"), &event("app", "issued"))
         .await
         .unwrap();
-    assert_eq!(s.revoke_token("t5", 180).await.unwrap(), 1);
-    assert_eq!(s.revoke_token("t5", 190).await.unwrap(), 0);
+    let revoked = event("app", "revoked");
+    assert_eq!(s.revoke_recorded("t5", false, &revoked).await.unwrap(), 1);
+    assert_eq!(s.revoke_recorded("t5", false, &revoked).await.unwrap(), 0);
+    let recorded = s.events_of_application("app", 0).await.unwrap();
+    let revocations = recorded.iter().filter(|e| e.outcome == "revoked").count();
+    assert_eq!(
+        revocations, 1,
+        "a revocation that changed nothing is not recorded"
+    );
 }
 
 async fn events_are_recorded_with_their_tokens(b: Backend) {
