@@ -3,7 +3,7 @@
 use super::args::*;
 use crate::domain::GrantTypes;
 use crate::server::{self, config::Config};
-use crate::service::{ApplicationInput, KeyRequest, Services};
+use crate::service::{ApplicationInput, KeyRequest, ScopeInput, Services};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
@@ -23,6 +23,7 @@ pub async fn run(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::App(c) => app(&s, c).await,
         AdminCommand::Keys(c) => keys(&s, c).await,
         AdminCommand::Scope(c) => scope(&s, c).await,
+        AdminCommand::Api(c) => super::apis::run(&s, c).await,
         AdminCommand::Settings(c) => settings(&s, c).await,
     };
     s.store.close().await;
@@ -61,6 +62,13 @@ async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
                 format!("Unlocked {}", u.username),
             );
         }
+        UserCommand::Roles { username, set, out } => {
+            let u = s.set_roles(&username, &set).await?;
+            out.print(
+                json!({"username": u.username, "roles": u.roles.split_whitespace().collect::<Vec<_>>()}),
+                format!("{} now has roles: {}", u.username, u.roles),
+            );
+        }
         UserCommand::SetPassword { username, out, .. } => {
             let pw = read_password()?;
             s.set_password(&username, &pw, false).await?;
@@ -74,24 +82,42 @@ async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
 }
 
 async fn app(s: &Services, cmd: AppCommand) -> anyhow::Result<()> {
-    let AppCommand::Create {
-        owner,
-        name,
-        description,
-        out,
-    } = cmd;
-    let owner = s.user(&owner).await?;
-    let input = ApplicationInput {
-        name,
-        description,
-        token_validity: None,
-    };
-    let a = s.create_application(&owner, input).await?;
-    out.print(
-        json!({"id": a.id, "name": a.name, "owner": owner.username}),
-        format!("Created application {} ({})", a.name, a.id),
-    );
+    match cmd {
+        AppCommand::Create {
+            owner,
+            name,
+            description,
+            out,
+        } => {
+            let owner = s.user(&owner).await?;
+            let input = ApplicationInput {
+                name,
+                description,
+                token_validity: None,
+            };
+            let a = s.create_application(&owner, input).await?;
+            out.print(
+                json!({"id": a.id, "name": a.name, "owner": owner.username}),
+                format!("Created application {} ({})", a.name, a.id),
+            );
+        }
+        AppCommand::Subscribe { app, api, out } => {
+            let app = application(s, &app).await?;
+            let api = s.subscribe_app(&app, &api).await?;
+            out.print(
+                json!({"app": app.id, "api": api.id, "subscribed": true}),
+                format!("{} is subscribed to {} {}", app.name, api.name, api.version),
+            );
+        }
+    }
     Ok(())
+}
+
+async fn application(s: &Services, id: &str) -> anyhow::Result<crate::store::ApplicationRow> {
+    s.store
+        .application(id)
+        .await
+        .map_err(|_| anyhow::anyhow!("application not found"))
 }
 
 async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
@@ -103,11 +129,7 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             validity,
             out,
         } => {
-            let app = s
-                .store
-                .application(&app)
-                .await
-                .map_err(|_| anyhow::anyhow!("application not found"))?;
+            let app = application(s, &app).await?;
             let request = KeyRequest {
                 key_type: key_type.into(),
                 grant_types: GrantTypes::parse_list(&grant_types)?,
@@ -116,11 +138,7 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             (s.generate_keys(&app, request).await?, out)
         }
         KeysCommand::RegenerateSecret { app, key_type, out } => {
-            let app = s
-                .store
-                .application(&app)
-                .await
-                .map_err(|_| anyhow::anyhow!("application not found"))?;
+            let app = application(s, &app).await?;
             (s.regenerate_secret(&app, key_type.into()).await?, out)
         }
     };
@@ -143,12 +161,20 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
 async fn scope(s: &Services, cmd: ScopeCommand) -> anyhow::Result<()> {
     let ScopeCommand::Create {
         name,
+        display_name,
         description,
+        roles,
         out,
     } = cmd;
-    let row = s.create_scope(&name, &description).await?;
+    let input = ScopeInput {
+        name,
+        display_name,
+        description,
+        roles,
+    };
+    let row = s.create_scope(input).await?;
     out.print(
-        json!({"name": row.name, "description": row.description}),
+        json!({"name": row.name, "display_name": row.display_name, "description": row.description, "roles": row.roles}),
         format!("Created scope {}", row.name),
     );
     Ok(())

@@ -18,6 +18,9 @@ pub enum AdminCommand {
     /// Manage OAuth scopes
     #[command(subcommand)]
     Scope(ScopeCommand),
+    /// Manage the APIs the gateway serves
+    #[command(subcommand)]
+    Api(super::apis::ApiCommand),
     /// Show and change portal settings stored in the database
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -27,7 +30,7 @@ pub enum AdminCommand {
 pub struct Output {
     /// Print the result as JSON
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 impl Output {
@@ -69,6 +72,14 @@ pub enum UserCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Replace a user's roles (comma-separated; empty removes them all)
+    Roles {
+        username: String,
+        #[arg(long)]
+        set: String,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Set a new password (read from standard input); revokes the user's tokens
     SetPassword {
         username: String,
@@ -89,6 +100,15 @@ pub enum AppCommand {
         name: String,
         #[arg(long, default_value = "")]
         description: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Subscribe an application to a published API
+    Subscribe {
+        #[arg(long)]
+        app: String,
+        #[arg(long)]
+        api: String,
         #[command(flatten)]
         out: Output,
     },
@@ -142,8 +162,14 @@ pub enum ScopeCommand {
     /// Create a scope
     Create {
         name: String,
+        /// A readable name for the portal (defaults to the name)
+        #[arg(long, default_value = "")]
+        display_name: String,
         #[arg(long, default_value = "")]
         description: String,
+        /// Comma-separated roles allowed to obtain it; none lets anyone have it
+        #[arg(long, default_value = "")]
+        roles: String,
         #[command(flatten)]
         out: Output,
     },

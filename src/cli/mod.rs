@@ -2,6 +2,7 @@
 //! act on the configured database directly.
 
 mod admin;
+mod apis;
 mod args;
 mod serve;
 

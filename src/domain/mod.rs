@@ -3,9 +3,11 @@
 //! Nothing here performs I/O; every constructor validates, so a value of one of these
 //! types is known to be well-formed wherever it travels.
 
+pub mod api;
 mod error;
 mod grant;
 mod key_type;
+pub mod route;
 mod scope;
 pub mod stats;
 mod time;

@@ -7,6 +7,39 @@ use serde::{Deserialize, Serialize};
 pub const HOUR: i64 = 3_600;
 pub const DAY: i64 = 86_400;
 
+/// Upper bounds (inclusive, milliseconds) of the latency histogram kept for API calls;
+/// a last, open bucket holds anything slower. Percentiles are read from it, so a p95 is
+/// reported as the bound of the bucket it falls in.
+pub const LATENCY_BOUNDS_MS: [i64; 14] = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000,
+];
+
+/// The histogram bucket of a latency.
+pub fn latency_bucket(ms: i64) -> usize {
+    LATENCY_BOUNDS_MS
+        .iter()
+        .position(|&b| ms <= b)
+        .unwrap_or(LATENCY_BOUNDS_MS.len())
+}
+
+/// The 95th percentile of a histogram, as its bucket's upper bound (`None`: no calls;
+/// the open bucket reports the last bound).
+pub fn p95_ms(histogram: &[u64]) -> Option<i64> {
+    let total: u64 = histogram.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = total - total / 20;
+    let mut seen = 0;
+    for (i, n) in histogram.iter().enumerate() {
+        seen += n;
+        if seen >= rank {
+            return Some(LATENCY_BOUNDS_MS[i.min(LATENCY_BOUNDS_MS.len() - 1)]);
+        }
+    }
+    None
+}
+
 /// The ranges the Statistics pages offer. Daily ranges end with today (UTC) and start at
 /// midnight UTC `n - 1` days earlier; the 24-hour range is 24 whole hours ending with the
 /// current one.
@@ -97,6 +130,17 @@ impl Window {
             })
             .collect()
     }
+
+    /// Empty call buckets, one per bucket start.
+    pub fn empty_call_buckets(&self) -> Vec<CallBucket> {
+        (0..self.buckets)
+            .map(|i| CallBucket {
+                start: self.start + self.bucket * i as i64,
+                histogram: vec![0; LATENCY_BOUNDS_MS.len() + 1],
+                ..CallBucket::default()
+            })
+            .collect()
+    }
 }
 
 /// Token activity in one bucket: successful issuances by grant, failed grants, revocations.
@@ -154,6 +198,48 @@ impl TokenTotals {
     }
 }
 
+/// Gateway calls in one bucket. Errors are answers with status 400 or above.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallBucket {
+    pub start: Epoch,
+    pub calls: u64,
+    pub errors: u64,
+    /// Calls per latency bucket of [`LATENCY_BOUNDS_MS`] (plus the open last one).
+    #[serde(skip)]
+    pub histogram: Vec<u64>,
+    pub p95_ms: Option<i64>,
+}
+
+/// Sums of a range's call buckets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallTotals {
+    pub calls: u64,
+    pub errors: u64,
+    /// Errors per thousand calls, rounded down; `None` without calls.
+    pub error_permille: Option<u64>,
+    pub p95_ms: Option<i64>,
+}
+
+impl CallTotals {
+    pub fn of(buckets: &[CallBucket]) -> Self {
+        let mut histogram = vec![0u64; LATENCY_BOUNDS_MS.len() + 1];
+        let (mut calls, mut errors) = (0, 0);
+        for b in buckets {
+            calls += b.calls;
+            errors += b.errors;
+            for (i, n) in b.histogram.iter().enumerate() {
+                histogram[i] += n;
+            }
+        }
+        Self {
+            calls,
+            errors,
+            error_permille: (calls > 0).then(|| errors * 1000 / calls),
+            p95_ms: p95_ms(&histogram),
+        }
+    }
+}
+
 /// A user who obtained tokens for an application with the password grant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisteredUser {
@@ -186,6 +272,8 @@ pub struct ApplicationStats {
     pub users: Vec<RegisteredUser>,
     pub totals: TokenTotals,
     pub tokens: Vec<TokenBucket>,
+    pub call_totals: CallTotals,
+    pub calls: Vec<CallBucket>,
 }
 
 impl ApplicationStats {
@@ -198,7 +286,8 @@ pub struct AppRanking {
     pub id: String,
     pub name: String,
     pub owner: String,
-    pub registered_users: u64,
+    /// Registered users or calls, depending on the table.
+    pub count: u64,
 }
 
 /// The admin Statistics page: every application together.
@@ -212,7 +301,10 @@ pub struct OverviewStats {
     pub registered_users: u64,
     pub totals: TokenTotals,
     pub tokens: Vec<TokenBucket>,
+    pub call_totals: CallTotals,
+    pub calls: Vec<CallBucket>,
     pub top_by_users: Vec<AppRanking>,
+    pub top_by_calls: Vec<AppRanking>,
 }
 
 #[cfg(test)]

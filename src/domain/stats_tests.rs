@@ -72,3 +72,22 @@ fn empty_buckets_cover_the_window() {
     assert_eq!(buckets[0].start, w.start);
     assert_eq!(buckets[29].start, MIDNIGHT);
 }
+
+#[test]
+fn latencies_fall_in_histogram_buckets_and_p95_reads_their_bounds() {
+    assert_eq!(latency_bucket(0), 0);
+    assert_eq!(latency_bucket(1), 0);
+    assert_eq!(latency_bucket(3), 2);
+    assert_eq!(latency_bucket(60_000), LATENCY_BOUNDS_MS.len());
+    let mut h = vec![0u64; LATENCY_BOUNDS_MS.len() + 1];
+    assert_eq!(p95_ms(&h), None);
+    h[0] = 95;
+    h[5] = 5;
+    assert_eq!(
+        p95_ms(&h),
+        Some(1),
+        "the 95th of 100 calls is still in the first bucket"
+    );
+    h[0] = 94;
+    assert_eq!(p95_ms(&h), Some(50));
+}

@@ -4,6 +4,7 @@ mod client_auth;
 pub mod cookies;
 mod error;
 pub mod form;
+pub mod gateway;
 mod health;
 mod oauth;
 mod stats;
@@ -48,6 +49,7 @@ pub fn gateway_routes() -> Router<AppState> {
     common_routes()
         .merge(oauth_routes(""))
         .merge(oauth_routes("/oauth2"))
+        .fallback(gateway::proxy)
 }
 
 /// Plain routes of the portal listener (9443); the Leptos pages are added beside them.

@@ -87,8 +87,9 @@ fn portal_router(state: AppState, hydrate: bool) -> Router {
         .with_state(state)
 }
 
-fn gateway_router(state: AppState) -> Router {
+fn gateway_router(state: AppState, scheme: &'static str) -> Router {
     crate::http::gateway_routes()
+        .layer(axum::Extension(crate::http::gateway::Scheme(scheme)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -140,9 +141,13 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         services: services.clone(),
         config: config.clone(),
         leptos_options,
+        proxy: crate::http::gateway::Proxy::new(Duration::from_secs(
+            config.gateway.backend_timeout_seconds,
+        )),
     };
     let portal_app = portal_router(state.clone(), hydrate);
-    let gateway_app = gateway_router(state);
+    let gateway_tls_app = gateway_router(state.clone(), "https");
+    let gateway_http_app = gateway_router(state, "http");
 
     let mut handles = Vec::new();
     let mut tasks = Vec::new();
@@ -155,13 +160,13 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         ));
     };
     spawn_tls(portal, portal_app);
-    spawn_tls(gateway_tls, gateway_app.clone());
+    spawn_tls(gateway_tls, gateway_tls_app);
     if let Some(listener) = gateway_http {
         let handle = axum_server::Handle::new();
         let server = axum_server::from_tcp(listener).handle(handle.clone());
         handles.push(handle);
         tasks.push(tokio::spawn(server.serve(
-            gateway_app.into_make_service_with_connect_info::<SocketAddr>(),
+            gateway_http_app.into_make_service_with_connect_info::<SocketAddr>(),
         )));
     }
     tracing::info!(

@@ -9,11 +9,13 @@ pub mod tls;
 
 pub use listeners::{shutdown_signal, start, Running, StartError};
 
+use crate::service::gateway::GatewayCache;
 use crate::service::throttle::Throttle;
 use crate::service::{Clock, Services, TokenLifetimes};
 use crate::store::{DatabaseUrl, Store};
 use config::Config;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Connects to the database, runs migrations and assembles the services.
 pub async fn services(config: &Config) -> Result<Services, StartError> {
@@ -25,6 +27,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         .migrate()
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
+    let calls = crate::service::CallRecorder::start(store.clone());
     Ok(Services {
         store,
         hasher: crate::crypto::PasswordHasher::new(),
@@ -38,5 +41,10 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         self_signup_default: config.portal.self_signup,
         event_retention: config.statistics.event_retention_days * crate::domain::stats::DAY,
         flash: Default::default(),
+        calls,
+        gateway: Arc::new(GatewayCache::new(
+            Duration::from_secs(config.gateway.cache_seconds),
+            config.gateway.cache_entries,
+        )),
     })
 }

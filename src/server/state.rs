@@ -10,4 +10,6 @@ pub struct AppState {
     pub services: Services,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// The gateway's backend client.
+    pub proxy: crate::http::gateway::Proxy,
 }

@@ -16,7 +16,9 @@ impl Services {
         let sessions = self.store.delete_expired_sessions(now).await?;
         let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?;
         self.roll_up_statistics().await?;
-        let events = self.store.purge_events(now - self.event_retention).await?;
+        let before = now - self.event_retention;
+        let events =
+            self.store.purge_events(before).await? + self.store.purge_calls(before).await?;
         Ok((sessions, tokens, events))
     }
 

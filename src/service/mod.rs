@@ -1,10 +1,13 @@
 //! Use cases. Knows the domain, the store and crypto; knows nothing of HTTP or HTML.
 
 mod accounts;
+mod apis;
 mod applications;
+mod calls;
 mod clock;
 mod error;
 mod flash;
+pub mod gateway;
 mod housekeeping;
 mod keys;
 pub mod oauth;
@@ -13,16 +16,20 @@ mod scopes;
 pub mod sessions;
 mod settings;
 mod stats;
+mod subscriptions;
 pub mod throttle;
 
 pub use accounts::{Bootstrap, PasswordPolicy};
+pub use apis::{ApiDetail, ApiInput};
 pub use applications::ApplicationInput;
+pub use calls::CallRecorder;
 pub use clock::Clock;
 pub use error::ServiceError;
 pub use flash::{Flash, FlashStore};
 pub use keys::{GeneratedKeys, KeyRequest};
 pub use oauth::TokenLifetimes;
 pub use portal::{OwnToken, PortalTokenKind};
+pub use scopes::ScopeInput;
 
 use crate::crypto::PasswordHasher;
 use crate::store::Store;
@@ -43,4 +50,8 @@ pub struct Services {
     pub event_retention: i64,
     /// One-time messages (a new secret, a new token) for browsers without JavaScript.
     pub flash: Arc<FlashStore>,
+    /// The gateway's route table and token and subscription caches.
+    pub gateway: Arc<gateway::GatewayCache>,
+    /// Queues gateway calls for the statistics, written in batches.
+    pub calls: CallRecorder,
 }

@@ -8,8 +8,8 @@
 
 use super::{ServiceError, Services};
 use crate::domain::stats::{
-    AppRanking, AppRef, ApplicationStats, OverviewStats, RegisteredUser, StatsRange, TokenBucket,
-    TokenTotals, Window, DAY,
+    AppRanking, AppRef, ApplicationStats, CallTotals, OverviewStats, RegisteredUser, StatsRange,
+    TokenBucket, TokenTotals, Window, DAY,
 };
 use crate::domain::Epoch;
 use crate::store::{AppUserRow, EventCount, UserRow};
@@ -37,7 +37,10 @@ impl Services {
     /// Rolls every closed UTC day into the daily table; cheap when there is nothing new.
     pub async fn roll_up_statistics(&self) -> Result<bool, ServiceError> {
         let now = self.clock.now() - ROLLUP_GRACE;
-        Ok(self.store.roll_up_events(now - now.rem_euclid(DAY)).await?)
+        let closed = now - now.rem_euclid(DAY);
+        let events = self.store.roll_up_events(closed).await?;
+        let calls = self.store.roll_up_calls(closed).await?;
+        Ok(events || calls)
     }
 
     /// Token activity per bucket: closed days from the rollup, the rest from raw events.
@@ -92,6 +95,7 @@ impl Services {
             .store
             .app_users(&app.id, Some(ApplicationStats::USERS_SHOWN as i64))
             .await?;
+        let calls = self.call_buckets(Some(&app.id), window).await?;
         Ok(ApplicationStats {
             application: AppRef {
                 id: app.id,
@@ -106,6 +110,8 @@ impl Services {
             users: users.into_iter().map(registered).collect(),
             totals: TokenTotals::of(&tokens),
             tokens,
+            call_totals: CallTotals::of(&calls),
+            calls,
         })
     }
 
@@ -127,6 +133,16 @@ impl Services {
         let window = range.window(now);
         let tokens = self.token_buckets(None, window).await?;
         let (total, top) = self.store.top_apps_by_users(TOP_APPS).await?;
+        let calls = self.call_buckets(None, window).await?;
+        let rolled = self.store.calls_rolled_up_until().await?;
+        let busiest = self
+            .store
+            .top_apps_by_calls(
+                window.start,
+                rolled.clamp(window.start, window.end()),
+                TOP_APPS,
+            )
+            .await?;
         Ok(OverviewStats {
             range,
             from: window.start,
@@ -135,13 +151,24 @@ impl Services {
             registered_users: count(total),
             totals: TokenTotals::of(&tokens),
             tokens,
+            call_totals: CallTotals::of(&calls),
+            calls,
             top_by_users: top
                 .into_iter()
                 .map(|t| AppRanking {
                     id: t.app_id,
                     name: t.name,
                     owner: t.owner,
-                    registered_users: count(t.users),
+                    count: count(t.users),
+                })
+                .collect(),
+            top_by_calls: busiest
+                .into_iter()
+                .map(|t| AppRanking {
+                    id: t.app_id,
+                    name: t.name,
+                    owner: t.owner,
+                    count: count(t.calls),
                 })
                 .collect(),
         })

@@ -2,8 +2,10 @@
 //! PostgreSQL. Statements are portable SQL (`$n` placeholders, `RETURNING`, `ON CONFLICT`,
 //! times as integer epoch seconds, ids as text); only the migrations exist twice.
 
+mod apis;
 mod applications;
 mod batch;
+mod calls;
 mod error;
 mod events;
 mod keys;
@@ -15,7 +17,9 @@ mod stats;
 mod tokens;
 mod users;
 
+pub use apis::{ApiRow, ResourceRow};
 pub use applications::{ApplicationRow, ApplicationWithOwner};
+pub use calls::{AppCallCount, CallCount, CallRecord};
 pub use error::StoreError;
 pub use events::{TokenEvent, TokenEventRow};
 pub use keys::KeyRow;

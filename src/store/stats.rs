@@ -44,46 +44,62 @@ fn app_filter(app_id: Option<&str>) -> &'static str {
 impl Store {
     /// The first instant whose events are not yet in `token_daily`.
     pub async fn rolled_up_until(&self) -> Result<Epoch, StoreError> {
+        self.watermark("token_daily").await
+    }
+
+    pub(super) async fn watermark(&self, name: &str) -> Result<Epoch, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT value FROM stats_state WHERE name = 'token_daily'")
+            sqlx::query_scalar("SELECT value FROM stats_state WHERE name = $1")
+                .bind(name)
                 .fetch_one(&self.pool)
                 .await?,
         )
     }
 
-    /// Adds the events of `[watermark, until)` to `token_daily` and moves the watermark.
-    /// Moving it first, conditionally, makes concurrent rollups (several servers on one
+    /// Runs `insert` (an `INSERT … SELECT` over `at >= $1 AND at < $2`) for the rows
+    /// between the watermark `name` and `until`, and moves the watermark. Moving it
+    /// first, conditionally, makes concurrent rollups (several servers on one
     /// PostgreSQL) queue on that row, and every later one finds nothing left to do.
-    pub async fn roll_up_events(&self, until: Epoch) -> Result<bool, StoreError> {
-        let from = self.rolled_up_until().await?;
+    pub(super) async fn roll_up(
+        &self,
+        name: &str,
+        insert: &str,
+        until: Epoch,
+    ) -> Result<bool, StoreError> {
+        let from = self.watermark(name).await?;
         if from >= until {
             return Ok(false);
         }
         let mut tx = self.pool.begin().await?;
-        let moved = sqlx::query(
-            "UPDATE stats_state SET value = $2 WHERE name = 'token_daily' AND value = $1",
-        )
-        .bind(from)
-        .bind(until)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let moved = sqlx::query("UPDATE stats_state SET value = $3 WHERE name = $1 AND value = $2")
+            .bind(name)
+            .bind(from)
+            .bind(until)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if moved == 0 {
             return Ok(false);
         }
-        sqlx::query(&format!(
+        sqlx::query(insert)
+            .bind(from)
+            .bind(until)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Adds the token events of closed days before `until` to `token_daily`.
+    pub async fn roll_up_events(&self, until: Epoch) -> Result<bool, StoreError> {
+        let insert = format!(
             "INSERT INTO token_daily (app_id, day, grant_type, outcome, count) \
              SELECT app_id, at - at % {DAY}, grant_type, outcome, COUNT(*) FROM token_events \
              WHERE at >= $1 AND at < $2 GROUP BY app_id, at - at % {DAY}, grant_type, outcome \
              ON CONFLICT (app_id, day, grant_type, outcome) \
              DO UPDATE SET count = token_daily.count + excluded.count"
-        ))
-        .bind(from)
-        .bind(until)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        );
+        self.roll_up("token_daily", &insert, until).await
     }
 
     /// Rolled-up daily counts for days in `[from, until)`.

@@ -13,6 +13,8 @@ pub struct UserRow {
     pub must_change_password: i64,
     pub created_at: Epoch,
     pub password_changed_at: Epoch,
+    /// Space-separated role names, which decide the restricted scopes the user may get.
+    pub roles: String,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -36,12 +38,14 @@ pub struct NewUser<'a> {
 }
 
 const COLUMNS: &str = "id, username, email, password_hash, is_admin, locked, \
-                       must_change_password, created_at, password_changed_at";
+                       must_change_password, created_at, password_changed_at, roles";
 
 impl Store {
     pub async fn insert_user(&self, new: NewUser<'_>) -> Result<UserRow, StoreError> {
         let sql = format!(
-            "INSERT INTO users ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $7) \
+            "INSERT INTO users (id, username, email, password_hash, is_admin, locked, \
+             must_change_password, created_at, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $7) \
              RETURNING {COLUMNS}"
         );
         Ok(sqlx::query_as(&sql)
@@ -91,6 +95,15 @@ impl Store {
 
     pub async fn set_user_locked(&self, id: &str, locked: bool) -> Result<(), StoreError> {
         self.update_user_flag("locked", id, locked).await
+    }
+
+    pub async fn set_user_roles(&self, id: &str, roles: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET roles = $2 WHERE id = $1")
+            .bind(id)
+            .bind(roles)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn set_user_admin(&self, id: &str, admin: bool) -> Result<(), StoreError> {

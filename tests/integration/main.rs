@@ -3,6 +3,8 @@
 
 mod support;
 
+mod gateway_proxy;
+mod gateway_rules;
 mod portal_apps;
 mod portal_auth;
 mod revoke_introspect;

@@ -2,7 +2,9 @@
 
 use crate::on_both_backends;
 use crate::support::{store_on, Backend};
-use portico::store::{KeyRow, NewUser, Rotation, Store, StoreError, TokenEvent, TokenRow};
+use portico::store::{
+    KeyRow, NewUser, Rotation, ScopeRow, Store, StoreError, TokenEvent, TokenRow,
+};
 
 async fn store(backend: Backend) -> Option<(Store, crate::support::TestDb)> {
     store_on(backend).await
@@ -201,10 +203,30 @@ async fn scopes_exist_and_default_is_seeded(b: Backend) {
     let Some((s, _db)) = store(b).await else {
         return;
     };
-    s.insert_scope("read", "Read things", 1).await.unwrap();
+    let read = ScopeRow {
+        name: "read".into(),
+        display_name: "Read".into(),
+        description: "Read things".into(),
+        roles: "staff".into(),
+        created_at: 1,
+    };
+    assert_eq!(s.insert_scope(&read).await.unwrap(), read);
     assert!(matches!(
-        s.insert_scope("read", "", 1).await,
+        s.insert_scope(&read).await,
         Err(StoreError::Conflict(_))
+    ));
+    let changed = ScopeRow {
+        roles: String::new(),
+        ..read.clone()
+    };
+    s.update_scope(&changed).await.unwrap();
+    let missing = ScopeRow {
+        name: "nope".into(),
+        ..read
+    };
+    assert!(matches!(
+        s.update_scope(&missing).await,
+        Err(StoreError::NotFound)
     ));
     let names: Vec<String> = s
         .list_scopes()
@@ -214,12 +236,10 @@ async fn scopes_exist_and_default_is_seeded(b: Backend) {
         .map(|r| r.name)
         .collect();
     assert_eq!(names, ["default", "read"]);
-    let mut existing = s
-        .existing_scopes(&["read", "nope", "default"])
-        .await
-        .unwrap();
-    existing.sort();
-    assert_eq!(existing, ["default", "read"]);
+    let mut existing = s.scopes_named(&["read", "nope", "default"]).await.unwrap();
+    existing.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(existing[1], changed);
+    assert_eq!(existing.len(), 2);
 }
 
 async fn tokens_rotate_once_and_revoke_by_family_and_user(b: Backend) {

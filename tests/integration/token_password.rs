@@ -164,7 +164,11 @@ async fn scopes_default_when_absent_and_unknown_scopes_are_refused(b: Backend) {
         return;
     };
     app.user("alice", "alice-password").await;
-    app.services.create_scope("read", "").await.unwrap();
+    let read = portico::service::ScopeInput {
+        name: "read".into(),
+        ..Default::default()
+    };
+    app.services.create_scope(read).await.unwrap();
     let c = app.client("alice", "password").await;
     let base = [
         ("grant_type", "password"),

@@ -92,7 +92,11 @@ async fn refresh_may_narrow_but_never_widen_scope(b: Backend) {
     };
     app.user("alice", "alice-password").await;
     for s in ["read", "write", "admin"] {
-        app.services.create_scope(s, "").await.unwrap();
+        let input = portico::service::ScopeInput {
+            name: s.into(),
+            ..Default::default()
+        };
+        app.services.create_scope(input).await.unwrap();
     }
     let c = app.client("alice", "password,refresh_token").await;
     let res = app

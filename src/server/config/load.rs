@@ -98,6 +98,24 @@ impl Config {
                 );
             }
         }
+        if self.gateway.cache_seconds > 3600 {
+            return fail(
+                "gateway.cache_seconds",
+                format!("{} is more than an hour", self.gateway.cache_seconds),
+            );
+        }
+        if !(1..=10_000_000).contains(&self.gateway.cache_entries) {
+            return fail(
+                "gateway.cache_entries",
+                "must be between 1 and 10000000".into(),
+            );
+        }
+        if !(1..=3600).contains(&self.gateway.backend_timeout_seconds) {
+            return fail(
+                "gateway.backend_timeout_seconds",
+                "must be between 1 and 3600".into(),
+            );
+        }
         let retention = self.statistics.event_retention_days;
         if !(2..=36_500).contains(&retention) {
             return fail(

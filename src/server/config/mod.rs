@@ -83,11 +83,24 @@ pub struct TlsConfig {
 pub struct GatewayConfig {
     /// Serve the plain-HTTP gateway listener (8280 + offset).
     pub http_enabled: bool,
+    /// How long token checks, subscription checks and the route table are cached: the
+    /// bound on how late a revocation or an API change takes effect. 0 turns the token
+    /// and subscription caches off.
+    pub cache_seconds: u64,
+    /// At most this many tokens (and as many subscriptions) are cached.
+    pub cache_entries: u64,
+    /// Seconds a backend has to start answering before the gateway answers 504.
+    pub backend_timeout_seconds: u64,
 }
 
 impl Default for GatewayConfig {
     fn default() -> Self {
-        Self { http_enabled: true }
+        Self {
+            http_enabled: true,
+            cache_seconds: 5,
+            cache_entries: 100_000,
+            backend_timeout_seconds: 30,
+        }
     }
 }
 

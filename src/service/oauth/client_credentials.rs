@@ -10,7 +10,7 @@ impl Services {
         key: &KeyRow,
         req: &TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
-        let scopes = self.resolve_scopes(req.param("scope")).await?;
+        let scopes = self.requested_scopes(req.param("scope")).await?.grant(None);
         let minted = self
             .mint(
                 key,

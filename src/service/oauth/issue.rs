@@ -1,7 +1,8 @@
 use super::{OAuthError, Services};
 use crate::crypto;
+use crate::domain::api::RoleSet;
 use crate::domain::{GrantType, ScopeSet};
-use crate::store::{KeyRow, NewToken, TokenEvent};
+use crate::store::{KeyRow, NewToken, ScopeRow, TokenEvent};
 use serde::Serialize;
 
 /// The RFC 6749 §5.1 success body, fields in the order WSO2 clients are used to.
@@ -130,23 +131,40 @@ impl Services {
     }
 
     /// Checks a requested scope set against the scope records: every scope must exist.
-    /// An empty request means `default`.
-    pub(super) async fn resolve_scopes(
+    pub(super) async fn requested_scopes(
         &self,
         requested: Option<&str>,
-    ) -> Result<ScopeSet, OAuthError> {
+    ) -> Result<RequestedScopes, OAuthError> {
         let asked = ScopeSet::parse(requested.unwrap_or(""))
             .map_err(|e| OAuthError::InvalidScope(e.message))?;
-        if asked.is_empty() {
-            return Ok(ScopeSet::only_default());
-        }
         let names: Vec<&str> = asked.iter().map(|s| s.as_str()).collect();
-        let known = self.store.existing_scopes(&names).await?;
-        if let Some(unknown) = names.iter().find(|n| !known.iter().any(|k| k == *n)) {
+        let known = self.store.scopes_named(&names).await?;
+        if let Some(unknown) = names.iter().find(|n| !known.iter().any(|k| k.name == **n)) {
             return Err(OAuthError::InvalidScope(format!(
                 "unknown scope `{unknown}`"
             )));
         }
-        Ok(asked)
+        Ok(RequestedScopes(known))
+    }
+}
+
+/// Existing scopes a client asked for (none: it asked for nothing).
+pub(super) struct RequestedScopes(Vec<ScopeRow>);
+
+impl RequestedScopes {
+    /// What may be granted. A scope restricted to roles goes only to a user holding one
+    /// of them (`holder` is the user's roles; `None` for an application token, which
+    /// gets unrestricted scopes only). The grant narrows, never broadens: if nothing
+    /// asked for may be granted, the token gets `default` alone.
+    pub(super) fn grant(&self, holder: Option<&RoleSet>) -> ScopeSet {
+        let allowed = self.0.iter().filter(|s| {
+            let needs = RoleSet::parse(&s.roles).unwrap_or_default();
+            needs.is_empty() || holder.is_some_and(|h| h.intersects(&needs))
+        });
+        let names: Vec<&str> = allowed.map(|s| s.name.as_str()).collect();
+        match ScopeSet::parse(&names.join(" ")) {
+            Ok(set) if !set.is_empty() => set,
+            _ => ScopeSet::only_default(),
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::issue::Subject;
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
+use crate::domain::api::RoleSet;
 use crate::domain::GrantType;
 use crate::service::ServiceError;
 use crate::store::KeyRow;
@@ -15,7 +16,7 @@ impl Services {
     ) -> Result<TokenResponse, OAuthError> {
         let raw_username = req.required("username")?;
         let password = SecretString::from(req.required("password")?.to_owned());
-        let scopes = self.resolve_scopes(req.param("scope")).await?;
+        let requested = self.requested_scopes(req.param("scope")).await?;
         let user = match self
             .authenticate_throttled(raw_username, &password, req.client_ip)
             .await
@@ -28,6 +29,8 @@ impl Services {
             return Err(OAuthError::bad_credentials());
         };
 
+        let roles = RoleSet::parse(&user.roles).unwrap_or_default();
+        let scopes = requested.grant(Some(&roles));
         let subject = Subject {
             id: &user.id,
             username: &user.username,

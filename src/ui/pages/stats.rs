@@ -3,7 +3,10 @@
 
 use super::app::AppTabs;
 use super::load_error;
-use crate::domain::stats::{ApplicationStats, OverviewStats, StatsRange, TokenBucket, HOUR};
+use crate::domain::stats::{
+    AppRanking, ApplicationStats, CallBucket, CallTotals, OverviewStats, StatsRange, TokenBucket,
+    HOUR,
+};
 use crate::domain::{format_day, format_utc};
 use crate::server_fns::stats::{get_app_stats, get_overview_stats};
 use crate::ui::components::{BarChart, Series};
@@ -83,15 +86,60 @@ fn TokenCharts(tokens: Vec<TokenBucket>, bucket_seconds: i64) -> impl IntoView {
     }
 }
 
-/// Shown until the gateway records calls for what this page covers.
+/// Gateway calls: totals, error rate, p95 latency and a chart, or "no calls yet".
 #[component]
-fn NoCalls() -> impl IntoView {
+fn Calls(totals: CallTotals, calls: Vec<CallBucket>, bucket_seconds: i64) -> impl IntoView {
+    if totals.calls == 0 {
+        return view! {
+            <section class="card" aria-labelledby="calls">
+                <h2 id="calls">"API calls"</h2>
+                <p class="muted">"No calls yet. Calls made through the gateway appear here with their error rate and latency."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let per = if bucket_seconds == HOUR {
+        "hour"
+    } else {
+        "day"
+    };
+    let labels = calls
+        .iter()
+        .map(|b| bucket_label(b.start, bucket_seconds))
+        .collect();
+    let values = calls
+        .iter()
+        .map(|b| vec![b.calls - b.errors, b.errors])
+        .collect();
+    let rate = totals
+        .error_permille
+        .map(|p| format!("{}.{}%", p / 10, p % 10))
+        .unwrap_or_default();
+    let p95 = totals
+        .p95_ms
+        .map(|p| format!("≤ {p} ms"))
+        .unwrap_or_default();
     view! {
         <section class="card" aria-labelledby="calls">
             <h2 id="calls">"API calls"</h2>
-            <p class="muted">"No calls yet. Calls made through the gateway appear here with their error rate and latency."</p>
+            <div class="tiles">
+                <Tile label="Calls" value=totals.calls/>
+                <Tile label="Errors" value=totals.errors note=format!("error rate {rate}")/>
+                <div class="tile">
+                    <span class="tile-label">"p95 latency"</span>
+                    <strong class="tile-value">{p95}</strong>
+                    <span class="hint">"backend time to first byte"</span>
+                </div>
+            </div>
+            <BarChart id="calls-chart" title=format!("API calls per {per} (UTC)")
+                series=vec![
+                    Series { name: "Succeeded", class: "s1" },
+                    Series { name: "Errors", class: "s4" },
+                ]
+                labels values/>
         </section>
     }
+    .into_any()
 }
 
 fn range_from_query() -> impl Fn() -> String + Copy {
@@ -138,7 +186,7 @@ fn AppStatsBody(s: ApplicationStats) -> impl IntoView {
             <Tile label="Revocations" value=s.totals.revoked/>
         </div>
         <TokenCharts tokens=s.tokens bucket_seconds=s.bucket_seconds/>
-        <NoCalls/>
+        <Calls totals=s.call_totals calls=s.calls bucket_seconds=s.bucket_seconds/>
         <section class="card" aria-labelledby="users">
             <h2 id="users">"Registered users"</h2>
             <p class="hint">"Users who obtained a token for this application with the password grant, from the API or this portal."</p>
@@ -210,28 +258,34 @@ fn OverviewBody(s: OverviewStats) -> impl IntoView {
         <TokenCharts tokens=s.tokens bucket_seconds=s.bucket_seconds/>
         <section class="card" aria-labelledby="top-users">
             <h2 id="top-users">"Top applications by registered users"</h2>
-            {if s.top_by_users.is_empty() {
-                view! { <p class="muted">"No application has registered users yet."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap"><table>
-                        <thead><tr><th>"Application"</th><th>"Owner"</th><th>"Registered users"</th></tr></thead>
-                        <tbody>
-                            {s.top_by_users.into_iter().map(|a| view! {
-                                <tr>
-                                    <td><a href=format!("/apps/{}/stats", a.id)>{a.name}</a></td>
-                                    <td>{a.owner}</td>
-                                    <td>{a.registered_users}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
-                }.into_any()
-            }}
+            <Ranking rows=s.top_by_users what="Registered users" empty="No application has registered users yet."/>
         </section>
+        <Calls totals=s.call_totals calls=s.calls bucket_seconds=s.bucket_seconds/>
         <section class="card" aria-labelledby="top-calls">
             <h2 id="top-calls">"Top applications by API calls"</h2>
-            <p class="muted">"No calls yet. Calls made through the gateway are ranked here."</p>
+            <Ranking rows=s.top_by_calls what="Calls" empty="No calls yet. Calls made through the gateway are ranked here."/>
         </section>
     }
+}
+
+#[component]
+fn Ranking(rows: Vec<AppRanking>, what: &'static str, empty: &'static str) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap"><table>
+            <thead><tr><th>"Application"</th><th>"Owner"</th><th>{what}</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|a| view! {
+                    <tr>
+                        <td><a href=format!("/apps/{}/stats", a.id)>{a.name}</a></td>
+                        <td>{a.owner}</td>
+                        <td>{a.count}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+    .into_any()
 }

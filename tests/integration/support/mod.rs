@@ -1,6 +1,8 @@
 pub mod app;
+pub mod backend;
 pub mod browser;
 pub mod db;
+pub mod gateway;
 pub mod process;
 
 pub use app::{spawn_app, TestApp};

@@ -1,0 +1,157 @@
+//! `portico api …`: APIs and resources for scripts and operations.
+
+use super::args::Output;
+use crate::service::{ApiDetail, ApiInput, Services};
+use clap::Subcommand;
+use serde_json::{json, Value};
+
+#[derive(Debug, Subcommand)]
+pub enum ApiCommand {
+    /// Create an API (unpublished until `api publish`)
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        version: String,
+        /// The gateway path it is served under, e.g. /pizzashack/1.0.0
+        #[arg(long)]
+        context: String,
+        /// Where calls are proxied to, e.g. http://127.0.0.1:9000/api
+        #[arg(long)]
+        backend: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Publish it at once
+        #[arg(long)]
+        publish: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Add a resource: a method and a path template, with the scopes that may call it
+    Resource {
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        method: String,
+        /// Relative to the context, e.g. /order/{orderId}
+        #[arg(long)]
+        path: String,
+        /// Comma-separated; any one of them lets a token through. None: no scope needed
+        #[arg(long, default_value = "")]
+        scopes: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List it in the portal and route it on the gateway
+    Publish {
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Remove it from the portal and the gateway; subscriptions are kept
+    Unpublish {
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Every API with its resources
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+fn describe(d: &ApiDetail) -> Value {
+    json!({
+        "id": d.api.id,
+        "name": d.api.name,
+        "version": d.api.version,
+        "context": d.api.context,
+        "backend_url": d.api.backend_url,
+        "published": d.api.published == 1,
+        "resources": d.resources.iter().map(|r| json!({
+            "id": r.id,
+            "method": r.method,
+            "path": r.path,
+            "scopes": r.scopes.split_whitespace().collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
+    match cmd {
+        ApiCommand::Create {
+            name,
+            version,
+            context,
+            backend,
+            description,
+            publish,
+            out,
+        } => {
+            let input = ApiInput {
+                name,
+                version,
+                context,
+                backend_url: backend,
+                description,
+            };
+            let mut api = s.create_api(input).await?;
+            if publish {
+                api = s.set_published(&api.id, true).await?;
+            }
+            let detail = s.api_detail(&api.id).await?;
+            out.print(
+                describe(&detail),
+                format!(
+                    "Created API {} {} at {} ({})",
+                    api.name, api.version, api.context, api.id
+                ),
+            );
+        }
+        ApiCommand::Resource {
+            api,
+            method,
+            path,
+            scopes,
+            out,
+        } => {
+            let r = s.add_resource(&api, &method, &path, &scopes).await?;
+            out.print(
+                json!({"id": r.id, "method": r.method, "path": r.path, "scopes": r.scopes.split_whitespace().collect::<Vec<_>>()}),
+                format!("Added {} {} ({})", r.method, r.path, r.id),
+            );
+        }
+        ApiCommand::Publish { id, out } => publish(s, &id, true, out).await?,
+        ApiCommand::Unpublish { id, out } => publish(s, &id, false, out).await?,
+        ApiCommand::List { out } => {
+            let apis = s.apis(false).await?;
+            let text = apis
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {} {} {}",
+                        d.api.id, d.api.context, d.api.name, d.api.version
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.print(Value::Array(apis.iter().map(describe).collect()), text);
+        }
+    }
+    Ok(())
+}
+
+async fn publish(s: &Services, id: &str, on: bool, out: Output) -> anyhow::Result<()> {
+    let api = s.set_published(id, on).await?;
+    out.print(
+        json!({"id": api.id, "published": on}),
+        format!(
+            "{} {} is {}",
+            api.name,
+            api.version,
+            if on { "published" } else { "unpublished" }
+        ),
+    );
+    Ok(())
+}

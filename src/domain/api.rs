@@ -1,0 +1,183 @@
+//! What an API on the gateway is made of: its context, resource path templates, HTTP
+//! methods, and the role names that restrict scopes.
+
+use super::{ScopeName, ValidationError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Paths the gateway serves itself; no API context may start with one.
+const RESERVED: [&str; 8] = [
+    "/token",
+    "/revoke",
+    "/introspect",
+    "/oauth2",
+    "/health",
+    "/ready",
+    "/.well-known",
+    "/api",
+];
+
+fn valid_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+}
+
+/// An API's base path, such as `/pizzashack/1.0.0`: one or more segments of letters,
+/// digits and `- . _ ~`, no trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiContext(String);
+
+impl ApiContext {
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let fail = |m: &str| Err(ValidationError::new("context", m));
+        let Some(rest) = raw.strip_prefix('/') else {
+            return fail("must start with /");
+        };
+        if raw.len() > 200 || !rest.split('/').all(valid_segment) {
+            return fail("must be /segments of letters, digits and - . _ ~ (no trailing slash)");
+        }
+        let first = format!("/{}", rest.split('/').next().unwrap_or_default());
+        if RESERVED.contains(&first.as_str()) {
+            return fail("starts with a path the gateway serves itself");
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The methods a resource can name.
+pub const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+pub fn parse_method(raw: &str) -> Result<&'static str, ValidationError> {
+    let upper = raw.trim().to_ascii_uppercase();
+    METHODS.into_iter().find(|m| *m == upper).ok_or_else(|| {
+        ValidationError::new("method", format!("must be one of {}", METHODS.join(", ")))
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Param,
+    /// `*` as the last segment: whatever follows, including nothing.
+    Rest,
+}
+
+/// A resource path such as `/order/{orderId}` or `/menu/*`, relative to the API context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    raw: String,
+    segments: Vec<Segment>,
+}
+
+impl PathTemplate {
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let fail = || {
+            Err(ValidationError::new(
+                "path",
+                "must be / or /segments, each a name, a {parameter}, or a final *",
+            ))
+        };
+        let Some(rest) = raw.strip_prefix('/') else {
+            return fail();
+        };
+        let mut segments = Vec::new();
+        let parts: Vec<&str> = if rest.is_empty() {
+            vec![]
+        } else {
+            rest.split('/').collect()
+        };
+        for (i, part) in parts.iter().enumerate() {
+            let param = part
+                .strip_prefix('{')
+                .and_then(|p| p.strip_suffix('}'))
+                .is_some_and(|name| {
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                });
+            segments.push(match *part {
+                "*" if i + 1 == parts.len() => Segment::Rest,
+                _ if param => Segment::Param,
+                p if valid_segment(p) => Segment::Literal(p.to_owned()),
+                _ => return fail(),
+            });
+        }
+        if raw.len() > 300 {
+            return fail();
+        }
+        Ok(Self {
+            raw: raw.to_owned(),
+            segments,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// How specifically `path` (relative to the context, starting with `/` or empty)
+    /// matches: more literal segments first, then more segments, and a final `*` last.
+    /// `None` when it does not match.
+    pub fn specificity(&self, path: &str) -> Option<(usize, usize, bool)> {
+        let path = path.strip_prefix('/').unwrap_or(path);
+        let parts: Vec<&str> = if path.is_empty() {
+            vec![]
+        } else {
+            path.split('/').collect()
+        };
+        let mut literals = 0;
+        for (i, seg) in self.segments.iter().enumerate() {
+            match seg {
+                Segment::Rest => return Some((literals, i, false)),
+                Segment::Literal(l) if parts.get(i) == Some(&l.as_str()) => literals += 1,
+                Segment::Param if parts.get(i).is_some_and(|p| !p.is_empty()) => {}
+                _ => return None,
+            }
+        }
+        (parts.len() == self.segments.len()).then_some((literals, parts.len(), true))
+    }
+}
+
+/// Role names, written comma- or space-separated; each follows the scope-name rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleSet(BTreeSet<String>);
+
+impl RoleSet {
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let mut roles = BTreeSet::new();
+        for r in raw.split([',', ' ']).filter(|r| !r.is_empty()) {
+            let name = ScopeName::parse(r).map_err(|_| {
+                ValidationError::new(
+                    "roles",
+                    format!("`{}` is not a valid role name", r.escape_default()),
+                )
+            })?;
+            roles.insert(name.as_str().to_owned());
+        }
+        Ok(Self(roles))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn intersects(&self, other: &RoleSet) -> bool {
+        self.0.iter().any(|r| other.0.contains(r))
+    }
+}
+
+impl std::fmt::Display for RoleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        f.write_str(&names.join(" "))
+    }
+}
+
+#[cfg(test)]
+#[path = "api_tests.rs"]
+mod tests;

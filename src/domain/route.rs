@@ -1,0 +1,178 @@
+//! Matching a gateway request to an API and one of its resources. The API with the
+//! longest context that is a whole-segment prefix of the path wins; within it, the
+//! resource whose template matches most specifically (most literal segments, then most
+//! segments, a final `*` last).
+
+use super::api::PathTemplate;
+
+#[derive(Debug, Clone)]
+pub struct ResourceRoute {
+    pub method: String,
+    pub template: PathTemplate,
+    /// Any one of these lets a token through; empty means no scope is needed.
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiRoute {
+    pub id: String,
+    pub name: String,
+    pub context: String,
+    pub backend_url: String,
+    pub resources: Vec<ResourceRoute>,
+}
+
+#[derive(Debug)]
+pub enum Resolution<'a> {
+    NoApi,
+    NoResource,
+    /// The path names a resource, but not for this method; these methods it has.
+    MethodNotAllowed(Vec<&'a str>),
+    Found {
+        api: &'a ApiRoute,
+        resource: &'a ResourceRoute,
+        /// The path after the context, empty or starting with `/`.
+        rest: &'a str,
+    },
+}
+
+/// Every routable (published) API, longest context first.
+#[derive(Debug, Clone, Default)]
+pub struct RouteTable {
+    apis: Vec<ApiRoute>,
+}
+
+impl RouteTable {
+    pub fn new(mut apis: Vec<ApiRoute>) -> Self {
+        apis.sort_by_key(|a| std::cmp::Reverse(a.context.len()));
+        Self { apis }
+    }
+
+    pub fn len(&self) -> usize {
+        self.apis.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.apis.is_empty()
+    }
+
+    pub fn resolve<'a>(&'a self, method: &str, path: &'a str) -> Resolution<'a> {
+        let Some((api, rest)) = self.apis.iter().find_map(|a| {
+            let rest = path.strip_prefix(a.context.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then_some((a, rest))
+        }) else {
+            return Resolution::NoApi;
+        };
+        let matching: Vec<(&ResourceRoute, (usize, usize, bool))> = api
+            .resources
+            .iter()
+            .filter_map(|r| r.template.specificity(rest).map(|s| (r, s)))
+            .collect();
+        if matching.is_empty() {
+            return Resolution::NoResource;
+        }
+        let best = matching
+            .iter()
+            .filter(|(r, _)| r.method == method)
+            .max_by_key(|(_, s)| *s);
+        match best {
+            Some((resource, _)) => Resolution::Found {
+                api,
+                resource,
+                rest,
+            },
+            None => {
+                let mut methods: Vec<&str> =
+                    matching.iter().map(|(r, _)| r.method.as_str()).collect();
+                methods.sort_unstable();
+                methods.dedup();
+                Resolution::MethodNotAllowed(methods)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(method: &str, path: &str, scopes: &[&str]) -> ResourceRoute {
+        ResourceRoute {
+            method: method.into(),
+            template: PathTemplate::parse(path).unwrap(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn table() -> RouteTable {
+        let api = |id: &str, context: &str, resources| ApiRoute {
+            id: id.into(),
+            name: id.into(),
+            context: context.into(),
+            backend_url: "http://backend".into(),
+            resources,
+        };
+        RouteTable::new(vec![
+            api("pizza", "/pizza", vec![resource("GET", "/*", &[])]),
+            api(
+                "pizza1",
+                "/pizza/1.0.0",
+                vec![
+                    resource("GET", "/order/{id}", &["read"]),
+                    resource("GET", "/order/special", &["vip"]),
+                    resource("PUT", "/order/{id}", &["update"]),
+                    resource("GET", "/menu", &[]),
+                ],
+            ),
+        ])
+    }
+
+    fn found(t: &RouteTable, method: &str, path: &str) -> Option<(String, String, String)> {
+        match t.resolve(method, path) {
+            Resolution::Found {
+                api,
+                resource,
+                rest,
+            } => Some((
+                api.id.clone(),
+                resource.template.as_str().to_owned(),
+                rest.to_owned(),
+            )),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_longest_context_and_the_most_specific_template_win() {
+        let t = table();
+        let hit = |m, p| found(&t, m, p).map(|(a, r, _)| (a, r));
+        assert_eq!(
+            hit("GET", "/pizza/1.0.0/order/7"),
+            Some(("pizza1".into(), "/order/{id}".into()))
+        );
+        assert_eq!(
+            hit("GET", "/pizza/1.0.0/order/special"),
+            Some(("pizza1".into(), "/order/special".into()))
+        );
+        assert_eq!(
+            hit("GET", "/pizza/2.0.0/menu"),
+            Some(("pizza".into(), "/*".into()))
+        );
+        assert_eq!(found(&t, "GET", "/pizza/1.0.0/menu").unwrap().2, "/menu");
+    }
+
+    #[test]
+    fn misses_say_why() {
+        let t = table();
+        assert!(matches!(t.resolve("GET", "/pizzas/1"), Resolution::NoApi));
+        assert!(matches!(t.resolve("GET", "/other"), Resolution::NoApi));
+        assert!(matches!(
+            t.resolve("GET", "/pizza/1.0.0/drinks"),
+            Resolution::NoResource
+        ));
+        match t.resolve("DELETE", "/pizza/1.0.0/order/7") {
+            Resolution::MethodNotAllowed(m) => assert_eq!(m, ["GET", "PUT"]),
+            other => panic!("{other:?}"),
+        }
+    }
+}

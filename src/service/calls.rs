@@ -1,0 +1,118 @@
+//! Recording gateway calls off the request path, and reading them for statistics.
+//!
+//! The proxy hands each call to a bounded queue and moves on; one task writes whatever
+//! queued in one multi-row insert, at most a few times a second. If the database falls so
+//! far behind that the queue is full, calls are dropped from the statistics (and the
+//! drop is logged) rather than slowing the gateway down.
+
+use super::gateway::Pass;
+use super::Services;
+use crate::domain::stats::{latency_bucket, CallBucket, Window, DAY};
+use crate::store::{CallRecord, Store};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+const QUEUE: usize = 65_536;
+const BATCH: usize = 500;
+/// Pause between writes, so calls arriving meanwhile share the next one.
+const WRITE_EVERY: Duration = Duration::from_millis(200);
+
+#[derive(Clone)]
+pub struct CallRecorder {
+    queue: mpsc::Sender<CallRecord>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl CallRecorder {
+    /// Starts the writer task; it ends, after writing what is queued, when the last
+    /// recorder is dropped.
+    pub fn start(store: Store) -> Self {
+        let (queue, mut rx) = mpsc::channel(QUEUE);
+        tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(BATCH);
+            while rx.recv_many(&mut batch, BATCH).await > 0 {
+                if let Err(e) = store.insert_calls(&batch).await {
+                    tracing::warn!(error = %e, calls = batch.len(), "could not record gateway calls");
+                }
+                batch.clear();
+                tokio::time::sleep(WRITE_EVERY).await;
+            }
+        });
+        Self {
+            queue,
+            dropped: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    fn record(&self, call: CallRecord) {
+        if self.queue.try_send(call).is_err() {
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_power_of_two() {
+                tracing::warn!(
+                    dropped = n,
+                    "gateway call statistics are falling behind; calls dropped"
+                );
+            }
+        }
+    }
+}
+
+impl Services {
+    /// Records a call the gateway answered for an identified application.
+    pub fn record_call(&self, pass: &Pass, status: u16, latency: Duration) {
+        let ms = i64::try_from(latency.as_millis()).unwrap_or(i64::MAX);
+        self.calls.record(CallRecord {
+            app_id: pass.app_id.clone(),
+            api_id: pass.api_id.clone(),
+            resource: pass.resource.clone(),
+            status: i64::from(status),
+            latency_ms: ms,
+            latency_bucket: latency_bucket(ms) as i64,
+            at: self.clock.now(),
+        });
+    }
+
+    /// Gateway calls per bucket, closed days from the rollup and the rest raw.
+    pub(super) async fn call_buckets(
+        &self,
+        app_id: Option<&str>,
+        window: Window,
+    ) -> Result<Vec<CallBucket>, super::ServiceError> {
+        let rolled = if window.bucket == DAY {
+            self.store
+                .calls_rolled_up_until()
+                .await?
+                .clamp(window.start, window.end())
+        } else {
+            window.start
+        };
+        let counts = self
+            .store
+            .call_counts(app_id, window.start, rolled, window.bucket)
+            .await?;
+        let mut buckets = window.empty_call_buckets();
+        for c in counts {
+            let Some(b) = window.index(c.bucket).map(|i| &mut buckets[i]) else {
+                continue;
+            };
+            let (calls, errors) = (
+                u64::try_from(c.calls).unwrap_or(0),
+                u64::try_from(c.errors).unwrap_or(0),
+            );
+            b.calls += calls;
+            b.errors += errors;
+            if let Some(slot) = usize::try_from(c.latency_bucket)
+                .ok()
+                .and_then(|i| b.histogram.get_mut(i))
+            {
+                *slot += calls;
+            }
+        }
+        for b in &mut buckets {
+            b.p95_ms = crate::domain::stats::p95_ms(&b.histogram);
+        }
+        Ok(buckets)
+    }
+}

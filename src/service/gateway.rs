@@ -1,0 +1,222 @@
+//! The gateway's decision for one request: which API and resource it is for, whether its
+//! Bearer token is active, subscribed to that API and carries one of the resource's
+//! scopes (RFC 6750). Proxying is the transport's job (`http::gateway`).
+//!
+//! Staleness bound: token checks, subscription checks and the route table are cached in
+//! memory for `[gateway] cache_seconds` (default 5). A revoked token, a removed
+//! subscription or an API changed on another server takes effect within that bound;
+//! changes made through this server reach its route table at once.
+
+use super::{ServiceError, Services};
+use crate::crypto;
+use crate::domain::api::PathTemplate;
+use crate::domain::route::{ApiRoute, Resolution, ResourceRoute, RouteTable};
+use crate::domain::ScopeSet;
+use crate::store::{StoreError, TokenRow};
+use moka::future::Cache;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// Why the gateway refused a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayError {
+    NoApi,
+    NoResource,
+    MethodNotAllowed(Vec<String>),
+    MissingToken,
+    InvalidToken(&'static str),
+    NotSubscribed { api: String },
+    InsufficientScope(Vec<String>),
+    Internal,
+}
+
+/// A request the gateway lets through, and what the proxy and the call record need.
+#[derive(Debug, Clone)]
+pub struct Pass {
+    pub api_id: String,
+    pub backend_url: String,
+    /// The path after the API context, empty or starting with `/`.
+    pub rest: String,
+    /// `GET /order/{orderId}`, for statistics.
+    pub resource: String,
+    pub app_id: String,
+    pub username: Option<String>,
+}
+
+/// The gateway's caches. `ttl` zero turns token and subscription caching off.
+pub struct GatewayCache {
+    ttl: Duration,
+    routes: RwLock<Option<(Instant, Arc<RouteTable>)>>,
+    tokens: Cache<String, Option<Arc<TokenRow>>>,
+    subscriptions: Cache<(String, String), bool>,
+}
+
+impl GatewayCache {
+    pub fn new(ttl: Duration, entries: u64) -> Self {
+        // A zero TTL is not a valid moka setting; those caches are bypassed anyway.
+        let live = ttl.max(Duration::from_millis(1));
+        Self {
+            ttl,
+            routes: RwLock::new(None),
+            tokens: Cache::builder()
+                .max_capacity(entries)
+                .time_to_live(live)
+                .build(),
+            subscriptions: Cache::builder()
+                .max_capacity(entries)
+                .time_to_live(live)
+                .build(),
+        }
+    }
+
+    /// Drops the route table so the next request reloads it.
+    pub fn routes_changed(&self) {
+        if let Ok(mut routes) = self.routes.write() {
+            *routes = None;
+        }
+    }
+
+    pub async fn subscription_changed(&self, app_id: &str, api_id: &str) {
+        self.subscriptions
+            .invalidate(&(app_id.to_owned(), api_id.to_owned()))
+            .await;
+    }
+
+    fn fresh_routes(&self) -> Option<Arc<RouteTable>> {
+        let guard = self.routes.read().ok()?;
+        let (at, table) = guard.as_ref()?;
+        (at.elapsed() < self.ttl.max(Duration::from_secs(1))).then(|| table.clone())
+    }
+}
+
+impl Default for GatewayCache {
+    fn default() -> Self {
+        Self::new(Duration::from_secs(5), 100_000)
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> GatewayError {
+    tracing::error!(error = %e, "gateway lookup failed");
+    GatewayError::Internal
+}
+
+impl Services {
+    async fn route_table(&self) -> Result<Arc<RouteTable>, ServiceError> {
+        if let Some(table) = self.gateway.fresh_routes() {
+            return Ok(table);
+        }
+        let apis = self.apis(true).await?;
+        let routes = apis
+            .into_iter()
+            .map(|d| ApiRoute {
+                id: d.api.id,
+                name: d.api.name,
+                context: d.api.context,
+                backend_url: d.api.backend_url,
+                resources: d
+                    .resources
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some(ResourceRoute {
+                            template: PathTemplate::parse(&r.path).ok()?,
+                            method: r.method,
+                            scopes: r.scopes.split_whitespace().map(str::to_owned).collect(),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let table = Arc::new(RouteTable::new(routes));
+        if let Ok(mut slot) = self.gateway.routes.write() {
+            *slot = Some((Instant::now(), table.clone()));
+        }
+        Ok(table)
+    }
+
+    async fn cached_token(&self, digest: String) -> Result<Option<Arc<TokenRow>>, GatewayError> {
+        let store = self.store.clone();
+        let key = digest.clone();
+        let load = async move {
+            match store.token_by_access_digest(&digest).await {
+                Ok(row) => Ok(Some(Arc::new(row))),
+                Err(StoreError::NotFound) => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        if self.gateway.ttl.is_zero() {
+            return load.await.map_err(internal);
+        }
+        self.gateway
+            .tokens
+            .try_get_with(key, load)
+            .await
+            .map_err(internal)
+    }
+
+    async fn cached_subscription(&self, app_id: &str, api_id: &str) -> Result<bool, GatewayError> {
+        let store = self.store.clone();
+        let (app, api) = (app_id.to_owned(), api_id.to_owned());
+        let key = (app.clone(), api.clone());
+        let load = async move { store.is_subscribed(&app, &api).await };
+        if self.gateway.ttl.is_zero() {
+            return load.await.map_err(internal);
+        }
+        self.gateway
+            .subscriptions
+            .try_get_with(key, load)
+            .await
+            .map_err(internal)
+    }
+
+    /// Decides whether `method path` with this Bearer token may reach a backend.
+    pub async fn gateway_authorize(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: Option<&str>,
+    ) -> Result<Pass, GatewayError> {
+        let table = self.route_table().await.map_err(internal)?;
+        let (api, resource, rest) = match table.resolve(method, path) {
+            Resolution::Found {
+                api,
+                resource,
+                rest,
+            } => (api, resource, rest),
+            Resolution::NoApi => return Err(GatewayError::NoApi),
+            Resolution::NoResource => return Err(GatewayError::NoResource),
+            Resolution::MethodNotAllowed(m) => {
+                return Err(GatewayError::MethodNotAllowed(
+                    m.into_iter().map(str::to_owned).collect(),
+                ))
+            }
+        };
+        let token = bearer.ok_or(GatewayError::MissingToken)?;
+        let row = self
+            .cached_token(crypto::digest(token))
+            .await?
+            .ok_or(GatewayError::InvalidToken("the access token is not valid"))?;
+        if row.revoked_at.is_some() {
+            return Err(GatewayError::InvalidToken("the access token was revoked"));
+        }
+        if row.expires_at <= self.clock.now() {
+            return Err(GatewayError::InvalidToken("the access token has expired"));
+        }
+        if !self.cached_subscription(&row.app_id, &api.id).await? {
+            return Err(GatewayError::NotSubscribed {
+                api: api.name.clone(),
+            });
+        }
+        let granted = ScopeSet::parse(&row.scopes).unwrap_or_default();
+        if !resource.scopes.is_empty() && !resource.scopes.iter().any(|s| granted.contains(s)) {
+            return Err(GatewayError::InsufficientScope(resource.scopes.clone()));
+        }
+        Ok(Pass {
+            api_id: api.id.clone(),
+            backend_url: api.backend_url.clone(),
+            rest: rest.to_owned(),
+            resource: format!("{} {}", resource.method, resource.template.as_str()),
+            app_id: row.app_id.clone(),
+            username: row.username.clone(),
+        })
+    }
+}

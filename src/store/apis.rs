@@ -1,0 +1,199 @@
+//! APIs, their resources, and applications' subscriptions to them.
+
+use super::{Store, StoreError};
+use crate::domain::Epoch;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApiRow {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub context: String,
+    pub backend_url: String,
+    pub description: String,
+    pub published: i64,
+    pub created_at: Epoch,
+    pub updated_at: Epoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ResourceRow {
+    pub id: String,
+    pub api_id: String,
+    pub method: String,
+    pub path: String,
+    /// Space-separated scope names; any one suffices. Empty: no scope needed.
+    pub scopes: String,
+}
+
+const API_COLUMNS: &str =
+    "id, name, version, context, backend_url, description, published, created_at, updated_at";
+const RESOURCE_COLUMNS: &str = "id, api_id, method, path, scopes";
+
+impl Store {
+    pub async fn insert_api(&self, api: &ApiRow) -> Result<ApiRow, StoreError> {
+        let sql = format!(
+            "INSERT INTO apis ({API_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING {API_COLUMNS}"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(&api.id)
+            .bind(&api.name)
+            .bind(&api.version)
+            .bind(&api.context)
+            .bind(&api.backend_url)
+            .bind(&api.description)
+            .bind(api.published)
+            .bind(api.created_at)
+            .bind(api.updated_at)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Saves every field but the id and creation time.
+    pub async fn update_api(&self, api: &ApiRow) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE apis SET name = $2, version = $3, context = $4, backend_url = $5, \
+             description = $6, published = $7, updated_at = $8 WHERE id = $1",
+        )
+        .bind(&api.id)
+        .bind(&api.name)
+        .bind(&api.version)
+        .bind(&api.context)
+        .bind(&api.backend_url)
+        .bind(&api.description)
+        .bind(api.published)
+        .bind(api.updated_at)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn delete_api(&self, id: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM apis WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn api(&self, id: &str) -> Result<ApiRow, StoreError> {
+        let sql = format!("SELECT {API_COLUMNS} FROM apis WHERE id = $1");
+        Ok(sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?)
+    }
+
+    /// Every API, or only the published ones, by name and version.
+    pub async fn list_apis(&self, published_only: bool) -> Result<Vec<ApiRow>, StoreError> {
+        let filter = if published_only {
+            "WHERE published = 1"
+        } else {
+            ""
+        };
+        let sql = format!("SELECT {API_COLUMNS} FROM apis {filter} ORDER BY name, version");
+        Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+    }
+
+    pub async fn insert_resource(&self, r: &ResourceRow) -> Result<ResourceRow, StoreError> {
+        let sql = format!(
+            "INSERT INTO api_resources ({RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING {RESOURCE_COLUMNS}"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(&r.id)
+            .bind(&r.api_id)
+            .bind(&r.method)
+            .bind(&r.path)
+            .bind(&r.scopes)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn delete_resource(&self, api_id: &str, id: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM api_resources WHERE api_id = $1 AND id = $2")
+            .bind(api_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Resources of one API, or of every published API when `api_id` is `None`.
+    pub async fn resources(&self, api_id: Option<&str>) -> Result<Vec<ResourceRow>, StoreError> {
+        let sql = match api_id {
+            Some(_) => format!(
+                "SELECT {RESOURCE_COLUMNS} FROM api_resources WHERE api_id = $1 ORDER BY path, method"
+            ),
+            None => format!(
+                "SELECT r.{} FROM api_resources r JOIN apis a ON a.id = r.api_id \
+                 WHERE a.published = 1 ORDER BY r.path, r.method",
+                RESOURCE_COLUMNS.replace(", ", ", r.")
+            ),
+        };
+        let mut q = sqlx::query_as(&sql);
+        if let Some(id) = api_id {
+            q = q.bind(id);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
+    /// Subscribes; subscribing twice changes nothing.
+    pub async fn subscribe(
+        &self,
+        app_id: &str,
+        api_id: &str,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO subscriptions (app_id, api_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (app_id, api_id) DO NOTHING",
+        )
+        .bind(app_id)
+        .bind(api_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn unsubscribe(&self, app_id: &str, api_id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM subscriptions WHERE app_id = $1 AND api_id = $2")
+            .bind(app_id)
+            .bind(api_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn is_subscribed(&self, app_id: &str, api_id: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM subscriptions WHERE app_id = $1 AND api_id = $2",
+        )
+        .bind(app_id)
+        .bind(api_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
+    /// The APIs an application is subscribed to.
+    pub async fn subscribed_apis(&self, app_id: &str) -> Result<Vec<ApiRow>, StoreError> {
+        let sql = format!(
+            "SELECT a.{} FROM apis a JOIN subscriptions s ON s.api_id = a.id \
+             WHERE s.app_id = $1 ORDER BY a.name, a.version",
+            API_COLUMNS.replace(", ", ", a.")
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(app_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

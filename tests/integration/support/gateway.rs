@@ -1,0 +1,111 @@
+//! A published API in front of a real backend, with a subscribed application: the
+//! starting point of the gateway tests.
+
+use super::app::{spawn_with, Client, TestApp};
+use super::backend::Backend;
+use super::Backend as Db;
+use portico::server::config::Config;
+use portico::service::{ApiInput, ScopeInput};
+
+pub struct Fixture {
+    pub app: TestApp,
+    pub api_id: String,
+    /// An application of `dev` subscribed to the API.
+    pub client: Client,
+}
+
+pub const CONTEXT: &str = "/pizzashack/1.0.0";
+
+pub async fn fixture(b: Db, tweak: impl Fn(&mut Config)) -> Option<Fixture> {
+    let app = spawn_with(b, tweak).await?;
+    let backend = Backend::start().await;
+    let s = &app.services;
+    for name in ["read", "update", "audit"] {
+        let input = ScopeInput {
+            name: name.into(),
+            ..Default::default()
+        };
+        s.create_scope(input).await.unwrap();
+    }
+    let api = s
+        .create_api(ApiInput {
+            name: "PizzaShack".into(),
+            version: "1.0.0".into(),
+            context: CONTEXT.into(),
+            backend_url: backend.url.clone(),
+            description: "Pizza orders".into(),
+        })
+        .await
+        .unwrap();
+    for (method, path, scopes) in [
+        ("GET", "/order/{orderId}", "read,audit"),
+        ("PUT", "/order/{orderId}", "update"),
+        ("GET", "/menu", ""),
+        ("POST", "/upload", ""),
+        ("GET", "/big/{n}", ""),
+        ("GET", "/slow", ""),
+        ("GET", "/fail", ""),
+    ] {
+        s.add_resource(&api.id, method, path, scopes).await.unwrap();
+    }
+    s.set_published(&api.id, true).await.unwrap();
+    app.user("dev", "dev-password-1").await;
+    let client = app
+        .client("dev", "password,refresh_token,client_credentials")
+        .await;
+    let dev = s.user("dev").await.unwrap();
+    s.subscribe(&dev, &client.app_id, &api.id).await.unwrap();
+    Some(Fixture {
+        app,
+        api_id: api.id,
+        client,
+    })
+}
+
+impl Fixture {
+    /// A user token for `dev` asking for `scope`.
+    pub async fn token(&self, scope: &str) -> String {
+        self.token_for(&self.client, scope).await
+    }
+
+    pub async fn token_for(&self, client: &Client, scope: &str) -> String {
+        let body = self.grant(client, scope).await;
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// The scope `dev` is granted when asking for `scope`.
+    pub async fn granted(&self, scope: &str) -> String {
+        let body = self.grant(&self.client, scope).await;
+        body["scope"].as_str().unwrap().to_owned()
+    }
+
+    async fn grant(&self, client: &Client, scope: &str) -> serde_json::Value {
+        let res = self
+            .app
+            .token(
+                client,
+                &[
+                    ("grant_type", "password"),
+                    ("username", "dev"),
+                    ("password", "dev-password-1"),
+                    ("scope", scope),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// A gateway call over HTTPS with an optional Bearer token.
+    pub async fn call(&self, method: &str, path: &str, token: Option<&str>) -> reqwest::Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .app
+            .http
+            .request(method, self.app.gateway(&format!("{CONTEXT}{path}")));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+}
