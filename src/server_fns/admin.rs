@@ -35,6 +35,7 @@ pub async fn admin_users(search: String) -> Result<Vec<UserAdminView>, AppError>
             email: u.email,
             is_admin: u.is_admin == 1,
             locked: u.locked == 1,
+            roles: u.roles,
             created_at: u.created_at,
         })
         .collect())

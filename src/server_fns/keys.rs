@@ -112,8 +112,9 @@ pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, Ap
             None => {}
         }
     }
+    // The scopes worth asking for: those of the APIs this application subscribes to.
     let scopes = services
-        .scopes()
+        .offered_scopes(&app.id)
         .await?
         .into_iter()
         .map(|s| s.name)

@@ -3,6 +3,7 @@
 //! server and call `service::`.
 
 pub mod admin;
+pub mod apis;
 pub mod apps;
 pub mod auth;
 #[cfg(feature = "ssr")]
@@ -10,6 +11,7 @@ pub mod context;
 mod error;
 pub mod keys;
 pub mod stats;
+pub mod subscriptions;
 pub mod tokens;
 mod views;
 

@@ -88,6 +88,8 @@ pub struct UserAdminView {
     pub email: Option<String>,
     pub is_admin: bool,
     pub locked: bool,
+    /// Space-separated role names.
+    pub roles: String,
     pub created_at: i64,
 }
 
@@ -131,4 +133,46 @@ mod tests {
         let s = curl_snippet("https://h:8243/token", "key", None);
         assert!(s.contains("'key:<CONSUMER_SECRET>'"), "{s}");
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceView {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    /// Any one of these lets a token through; empty: no scope needed.
+    pub scopes: Vec<String>,
+}
+
+/// An API as admins and developers see it. Developers never see the backend URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiView {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub context: String,
+    pub backend_url: Option<String>,
+    pub description: String,
+    pub published: bool,
+    pub resources: Vec<ResourceView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeView {
+    pub name: String,
+    pub display_name: String,
+    pub description: String,
+    pub roles: String,
+}
+
+/// The portal's API catalogue: published APIs, the visitor's applications and where
+/// the gateway listens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub apis: Vec<ApiView>,
+    /// `(id, name)` of the visitor's applications.
+    pub apps: Vec<(String, String)>,
+    /// `(app id, api id)` pairs already subscribed.
+    pub subscribed: Vec<(String, String)>,
+    pub gateway_url: String,
 }

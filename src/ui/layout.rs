@@ -11,6 +11,7 @@ pub fn Header() -> impl IntoView {
         Some(me) => view! {
             <nav aria-label="Main">
                 <a href="/apps">"Applications"</a>
+                <a href="/apis">"APIs"</a>
                 <a href="/tokens">"My tokens"</a>
                 {me.is_admin.then(|| view! { <a href="/admin/settings">"Admin"</a> })}
                 <span class="who">"Signed in as " <strong>{me.username}</strong></span>

@@ -70,6 +70,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apps") view=pages::AdminApps ssr=SsrMode::Async/>
                     <Route path=path!("/admin/stats") view=pages::AdminStats ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/apis") view=pages::AdminApis ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/apis/:id") view=pages::AdminApi ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/scopes") view=pages::AdminScopes ssr=SsrMode::Async/>
+                    <Route path=path!("/apis") view=pages::Apis ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::Footer/>

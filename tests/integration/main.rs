@@ -3,8 +3,10 @@
 
 mod support;
 
+mod cli_apis;
 mod gateway_proxy;
 mod gateway_rules;
+mod portal_apis;
 mod portal_apps;
 mod portal_auth;
 mod revoke_introspect;

@@ -2,7 +2,7 @@
 //! errors, and graceful shutdown.
 
 use crate::support::app::free_offset;
-use crate::support::process::{command, Portico};
+use crate::support::process::{admin_json, command, Portico};
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -275,26 +275,6 @@ fn the_shipped_example_configuration_loads_with_a_remote_key_manager() {
         config.apim.key_manager.configuration.server_url.as_deref(),
         Some("https://km.example.com:9443/services/")
     );
-}
-
-/// Runs an admin subcommand in `dir`, feeding `stdin`, and parses its `--json` output.
-fn admin_json(dir: &std::path::Path, args: &[&str], stdin: &str) -> serde_json::Value {
-    use std::process::Stdio;
-    let mut child = command(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?} failed");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }
 
 #[test]

@@ -1,6 +1,7 @@
 use super::load_error;
 use crate::domain::format_utc;
 use crate::server_fns::admin::{admin_apps, admin_users, AdminUserAction, SetSelfSignup};
+use crate::server_fns::apis::SetUserRoles;
 use crate::server_fns::SessionInfo;
 use crate::ui::components::{Notice, PostForm};
 use crate::ui::layout::SignedIn;
@@ -15,6 +16,8 @@ pub(super) fn AdminNav(current: &'static str) -> impl IntoView {
         ("settings", "Settings"),
         ("users", "Users"),
         ("apps", "Applications"),
+        ("apis", "APIs"),
+        ("scopes", "Scopes"),
         ("stats", "Statistics"),
     ];
     view! {
@@ -90,7 +93,7 @@ fn UserList() -> impl IntoView {
                     Ok(list) => view! {
                         <div class="table-wrap"><table>
                             <thead><tr><th scope="col">"User"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                <th scope="col">"Status"</th><th scope="col">"Since"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
+                                <th scope="col">"Status"</th><th scope="col">"Roles"</th><th scope="col">"Since"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|u| view! {
                                     <tr>
@@ -98,6 +101,7 @@ fn UserList() -> impl IntoView {
                                         <td>{u.email.unwrap_or_default()}</td>
                                         <td>{if u.is_admin { "admin" } else { "developer" }}</td>
                                         <td>{if u.locked { "locked" } else { "active" }}</td>
+                                        <td><RolesForm username=u.username.clone() roles=u.roles.clone()/></td>
                                         <td>{format_utc(u.created_at)}</td>
                                         <td class="actions">
                                             {if u.locked { action(u.username.clone(), "unlock", "Unlock") } else { action(u.username.clone(), "lock", "Lock") }}
@@ -112,6 +116,20 @@ fn UserList() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A user's roles, edited in place (ids unique per user).
+#[component]
+fn RolesForm(username: String, roles: String) -> impl IntoView {
+    let id = format!("roles-{username}");
+    view! {
+        <PostForm action=SetUserRoles::PATH class="roles" label=format!("Roles of {username}")>
+            <input type="hidden" name="username" value=username.clone()/>
+            <label class="sr-only" for=id.clone()>{format!("Roles of {username}")}</label>
+            <input id=id name="roles" value=roles.replace(' ', ", ") placeholder="none" size="14"/>
+            <button class="button ghost small" type="submit">"Save"</button>
+        </PostForm>
     }
 }
 

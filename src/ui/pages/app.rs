@@ -1,6 +1,7 @@
 use super::load_error;
 use crate::server_fns::apps::{get_app, DeleteApp, UpdateApp};
-use crate::server_fns::AppView;
+use crate::server_fns::subscriptions::{app_subscriptions, Unsubscribe};
+use crate::server_fns::{ApiView, AppError, AppView};
 use crate::ui::components::{Field, Notice, PostForm};
 use crate::ui::layout::SignedIn;
 use leptos::prelude::*;
@@ -48,12 +49,17 @@ pub fn AppOverview() -> impl IntoView {
 fn Overview() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let app = Resource::new_blocking(id, get_app);
+    // One resource for both, so the page renders in one pass.
+    let data = Resource::new_blocking(id, |id| async move {
+        let app = get_app(id.clone()).await?;
+        let subscriptions = app_subscriptions(id).await?;
+        Ok::<_, AppError>((app, subscriptions))
+    });
     view! {
         <Suspense fallback=|| "Loading…">
             {move || Suspend::new(async move {
-                match app.await {
-                    Ok(app) => view! { <OverviewBody app/> }.into_any(),
+                match data.await {
+                    Ok((app, subscriptions)) => view! { <OverviewBody app subscriptions/> }.into_any(),
                     Err(e) => load_error(e),
                 }
             })}
@@ -62,18 +68,20 @@ fn Overview() -> impl IntoView {
 }
 
 #[component]
-fn OverviewBody(app: AppView) -> impl IntoView {
+fn OverviewBody(app: AppView, subscriptions: Vec<ApiView>) -> impl IntoView {
     let validity = app
         .token_validity
         .map(|v| v.to_string())
         .unwrap_or_default();
-    let (edit_id, delete_id) = (app.id.clone(), app.id.clone());
+    let (edit_id, delete_id, app_id) = (app.id.clone(), app.id.clone(), app.id.clone());
     view! {
         <Title text=format!("{} · Portico", app.name)/>
         <p class="crumbs"><a href="/apps">"Applications"</a> " / " {app.name.clone()}</p>
         <h1>{app.name.clone()}</h1>
         <AppTabs id=app.id.clone() current="overview"/>
         <Notice param="saved" text="Saved."/>
+        <Notice param="unsubscribed" text="Unsubscribed. Its tokens can no longer call that API."/>
+        <Subscriptions app_id subscriptions/>
         <div class="grid two">
             <section class="card" aria-labelledby="edit-app">
                 <h2 id="edit-app">"Details"</h2>
@@ -101,5 +109,36 @@ fn OverviewBody(app: AppView) -> impl IntoView {
                 </PostForm>
             </section>
         </div>
+    }
+}
+
+/// The APIs this application may call through the gateway.
+#[component]
+fn Subscriptions(app_id: String, subscriptions: Vec<ApiView>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="subscriptions">
+            <h2 id="subscriptions">"Subscriptions"</h2>
+            {if subscriptions.is_empty() {
+                view! { <p class="muted">"Not subscribed to any API yet. Browse the " <a href="/apis">"APIs"</a> " to subscribe."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="app-list">
+                        {subscriptions.into_iter().map(|api| {
+                            let app_id = app_id.clone();
+                            view! {
+                            <li>
+                                <span><strong>{api.name.clone()}</strong> " " {api.version.clone()} " · " <code>{api.context.clone()}</code></span>
+                                <PostForm action=Unsubscribe::PATH class="inline" label=format!("Unsubscribe from {}", api.name)>
+                                    <input type="hidden" name="app_id" value=app_id/>
+                                    <input type="hidden" name="api_id" value=api.id.clone()/>
+                                    <button class="button ghost small" type="submit">"Unsubscribe"</button>
+                                </PostForm>
+                            </li>
+                        }}).collect_view()}
+                    </ul>
+                    <p class="hint"><a href="/apis">"Browse APIs"</a></p>
+                }.into_any()
+            }}
+        </section>
     }
 }

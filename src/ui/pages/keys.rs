@@ -188,7 +188,7 @@ fn TokenDialog(tab: KeyTab) -> impl IntoView {
                     </fieldset>
                     <Field name="password" label="Your password (user token only)" kind="password" autocomplete="current-password"/>
                     <Field name="scope" label="Scopes (space-separated)" hint="Leave empty for `default`"/>
-                    <p class="hint">"Available scopes: " {scopes}</p>
+                    <p class="hint">"Scopes of the APIs this application subscribes to: " {scopes}</p>
                     <Field name="validity" label="Validity (seconds)" kind="number" hint="At most the key's validity"/>
                     <button class="button" type="submit">"Generate"</button>
                 </PostForm>

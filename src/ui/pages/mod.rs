@@ -1,4 +1,7 @@
 mod admin;
+mod admin_apis;
+mod admin_scopes;
+mod apis;
 mod app;
 mod apps;
 mod auth;
@@ -8,6 +11,9 @@ mod stats;
 mod tokens;
 
 pub use admin::{AdminApps, AdminSettings, AdminUsers};
+pub use admin_apis::{AdminApi, AdminApis};
+pub use admin_scopes::AdminScopes;
+pub use apis::Apis;
 pub use app::AppOverview;
 pub use apps::Apps;
 pub use auth::{ChangePassword, SignIn, SignUp};

@@ -1,6 +1,6 @@
 //! Runs the real `portico` binary in a temporary working directory.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -111,4 +111,23 @@ pub fn free_offset() -> u16 {
             return offset;
         }
     }
+}
+
+/// Runs an admin subcommand in `dir`, feeding `stdin`, and parses its `--json` output.
+pub fn admin_json(dir: &std::path::Path, args: &[&str], stdin: &str) -> serde_json::Value {
+    let mut child = command(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{args:?} failed");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }

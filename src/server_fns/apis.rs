@@ -1,0 +1,201 @@
+//! Admin management of APIs, resources, scopes and users' roles.
+
+use super::{ApiView, AppError, ScopeView};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context as cx;
+
+#[cfg(feature = "ssr")]
+pub(crate) fn api_view(d: crate::service::ApiDetail, with_backend: bool) -> ApiView {
+    ApiView {
+        id: d.api.id,
+        name: d.api.name,
+        version: d.api.version,
+        context: d.api.context,
+        backend_url: with_backend.then_some(d.api.backend_url),
+        description: d.api.description,
+        published: d.api.published == 1,
+        resources: d
+            .resources
+            .into_iter()
+            .map(|r| super::ResourceView {
+                id: r.id,
+                method: r.method,
+                path: r.path,
+                scopes: r.scopes.split_whitespace().map(str::to_owned).collect(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn api_input(
+    name: String,
+    version: String,
+    context: String,
+    backend_url: String,
+    description: String,
+) -> crate::service::ApiInput {
+    crate::service::ApiInput {
+        name,
+        version,
+        context,
+        backend_url,
+        description,
+    }
+}
+
+#[server(endpoint = "admin_apis")]
+pub async fn admin_apis() -> Result<Vec<ApiView>, AppError> {
+    cx::require_admin().await?;
+    let apis = cx::services()?.apis(false).await?;
+    Ok(apis.into_iter().map(|d| api_view(d, true)).collect())
+}
+
+#[server(endpoint = "admin_api")]
+pub async fn admin_api(id: String) -> Result<ApiView, AppError> {
+    cx::require_admin().await?;
+    Ok(api_view(cx::services()?.api_detail(&id).await?, true))
+}
+
+#[server(endpoint = "create_api")]
+pub async fn create_api(
+    csrf: String,
+    name: String,
+    version: String,
+    context: String,
+    backend_url: String,
+    description: String,
+) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    let input = api_input(name, version, context, backend_url, description);
+    let api = cx::services()?.create_api(input).await?;
+    cx::redirect(&format!("/admin/apis/{}?saved=1", api.id));
+    Ok(())
+}
+
+#[server(endpoint = "update_api")]
+pub async fn update_api(
+    csrf: String,
+    id: String,
+    name: String,
+    version: String,
+    context: String,
+    backend_url: String,
+    description: String,
+) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    let input = api_input(name, version, context, backend_url, description);
+    cx::services()?.update_api(&id, input).await?;
+    cx::redirect(&format!("/admin/apis/{id}?saved=1"));
+    Ok(())
+}
+
+/// `published`: `on` or `off`.
+#[server(endpoint = "publish_api")]
+pub async fn publish_api(csrf: String, id: String, published: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    let on = match published.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => return Err(AppError::invalid("published", "must be on or off")),
+    };
+    cx::services()?.set_published(&id, on).await?;
+    cx::redirect(&format!("/admin/apis/{id}?saved=1"));
+    Ok(())
+}
+
+#[server(endpoint = "delete_api")]
+pub async fn delete_api(csrf: String, id: String, confirm_name: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    let services = cx::services()?;
+    let api = services.api_detail(&id).await?;
+    if confirm_name.trim() != api.api.name {
+        return Err(AppError::invalid("confirm_name", "must be the API's name"));
+    }
+    services.delete_api(&id).await?;
+    cx::redirect("/admin/apis?deleted=1");
+    Ok(())
+}
+
+#[server(endpoint = "add_resource")]
+pub async fn add_resource(
+    csrf: String,
+    api_id: String,
+    method: String,
+    path: String,
+    scopes: String,
+) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    cx::services()?
+        .add_resource(&api_id, &method, &path, &scopes)
+        .await?;
+    cx::redirect(&format!("/admin/apis/{api_id}?saved=1"));
+    Ok(())
+}
+
+#[server(endpoint = "delete_resource")]
+pub async fn delete_resource(csrf: String, api_id: String, id: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    cx::services()?.delete_resource(&api_id, &id).await?;
+    cx::redirect(&format!("/admin/apis/{api_id}?saved=1"));
+    Ok(())
+}
+
+#[server(endpoint = "admin_scopes")]
+pub async fn admin_scopes() -> Result<Vec<ScopeView>, AppError> {
+    cx::require_admin().await?;
+    let scopes = cx::services()?.scopes().await?;
+    Ok(scopes
+        .into_iter()
+        .map(|s| ScopeView {
+            name: s.name,
+            display_name: s.display_name,
+            description: s.description,
+            roles: s.roles,
+        })
+        .collect())
+}
+
+/// Creates a scope, or with `existing` set, updates the one of that name.
+#[server(endpoint = "save_scope")]
+pub async fn save_scope(
+    csrf: String,
+    name: String,
+    display_name: String,
+    description: String,
+    roles: String,
+    existing: Option<String>,
+) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    let input = crate::service::ScopeInput {
+        name,
+        display_name,
+        description,
+        roles,
+    };
+    let services = cx::services()?;
+    match existing {
+        Some(_) => drop(services.update_scope(input).await?),
+        None => drop(services.create_scope(input).await?),
+    }
+    cx::redirect("/admin/scopes?saved=1");
+    Ok(())
+}
+
+#[server(endpoint = "set_user_roles")]
+pub async fn set_user_roles(csrf: String, username: String, roles: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    cx::require_admin().await?;
+    cx::services()?.set_roles(&username, &roles).await?;
+    cx::redirect("/admin/users?saved=1");
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! The developer's side of APIs: the catalogue of published APIs, and subscribing
+//! applications to them.
+
+use super::{ApiView, AppError, Catalogue};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context as cx;
+
+#[server(endpoint = "catalogue")]
+pub async fn get_catalogue() -> Result<Catalogue, AppError> {
+    let user = cx::require_user().await?;
+    let services = cx::services()?;
+    let apis = services.apis(true).await?;
+    let apps = services.applications_of(&user).await?;
+    let mut subscribed = Vec::new();
+    for app in &apps {
+        for api in services.subscriptions(&user, &app.id).await? {
+            subscribed.push((app.id.clone(), api.id));
+        }
+    }
+    let config = expect_context::<std::sync::Arc<crate::server::config::Config>>();
+    let gateway_url = format!(
+        "https://{}:{}",
+        config.server.hostname,
+        config.ports().gateway_https
+    );
+    Ok(Catalogue {
+        apis: apis
+            .into_iter()
+            .map(|d| super::apis::api_view(d, false))
+            .collect(),
+        apps: apps.into_iter().map(|a| (a.id, a.name)).collect(),
+        subscribed,
+        gateway_url,
+    })
+}
+
+/// The APIs one application is subscribed to.
+#[server(endpoint = "app_subscriptions")]
+pub async fn app_subscriptions(app_id: String) -> Result<Vec<ApiView>, AppError> {
+    let user = cx::require_user().await?;
+    let services = cx::services()?;
+    let mut views = Vec::new();
+    for api in services.subscriptions(&user, &app_id).await? {
+        views.push(super::apis::api_view(
+            services.api_detail(&api.id).await?,
+            false,
+        ));
+    }
+    Ok(views)
+}
+
+#[server(endpoint = "subscribe")]
+pub async fn subscribe(csrf: String, app_id: String, api_id: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    let user = cx::require_user().await?;
+    cx::services()?.subscribe(&user, &app_id, &api_id).await?;
+    cx::redirect("/apis?subscribed=1");
+    Ok(())
+}
+
+#[server(endpoint = "unsubscribe")]
+pub async fn unsubscribe(csrf: String, app_id: String, api_id: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    let user = cx::require_user().await?;
+    cx::services()?.unsubscribe(&user, &app_id, &api_id).await?;
+    cx::redirect(&format!("/apps/{app_id}?unsubscribed=1"));
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! `portico api …`, `portico app subscribe` and `portico user roles` as scripts use them.
+
+use crate::support::process::admin_json;
+
+#[test]
+fn admin_commands_script_apis_resources_subscriptions_and_roles_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "dev",
+        "--password-stdin",
+        "--json",
+    ];
+    admin_json(d, &create, "dev-password-1\n");
+    let scope = [
+        "scope",
+        "create",
+        "update",
+        "--display-name",
+        "Update orders",
+        "--roles",
+        "chef,ops",
+        "--json",
+    ];
+    let scope = admin_json(d, &scope, "");
+    assert_eq!(scope["roles"], "chef ops");
+    assert_eq!(scope["display_name"], "Update orders");
+
+    let api = admin_json(
+        d,
+        &[
+            "api",
+            "create",
+            "--name",
+            "PizzaShack",
+            "--version",
+            "1.0.0",
+            "--context",
+            "/pizzashack/1.0.0",
+            "--backend",
+            "http://127.0.0.1:9/api/",
+            "--publish",
+            "--json",
+        ],
+        "",
+    );
+    let id = api["id"].as_str().unwrap().to_owned();
+    assert_eq!(api["published"], true);
+    assert_eq!(api["backend_url"], "http://127.0.0.1:9/api");
+    let resource = admin_json(
+        d,
+        &[
+            "api",
+            "resource",
+            "--api",
+            &id,
+            "--method",
+            "put",
+            "--path",
+            "/order/{orderId}",
+            "--scopes",
+            "update",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(resource["method"], "PUT");
+    assert_eq!(resource["scopes"], serde_json::json!(["update"]));
+
+    let app = admin_json(
+        d,
+        &[
+            "app", "create", "--owner", "dev", "--name", "Shop", "--json",
+        ],
+        "",
+    );
+    let app_id = app["id"].as_str().unwrap();
+    let sub = admin_json(
+        d,
+        &["app", "subscribe", "--app", app_id, "--api", &id, "--json"],
+        "",
+    );
+    assert_eq!(sub["subscribed"], true);
+    let roles = admin_json(d, &["user", "roles", "dev", "--set", "chef", "--json"], "");
+    assert_eq!(roles["roles"], serde_json::json!(["chef"]));
+
+    let off = admin_json(d, &["api", "unpublish", &id, "--json"], "");
+    assert_eq!(off["published"], false);
+    let list = admin_json(d, &["api", "list", "--json"], "");
+    assert_eq!(list[0]["resources"][0]["path"], "/order/{orderId}");
+    assert_eq!(list[0]["published"], false);
+}
