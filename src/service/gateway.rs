@@ -175,6 +175,7 @@ impl Services {
         path: &str,
         bearer: Option<&str>,
     ) -> Result<Pass, GatewayError> {
+        let started = Instant::now();
         let table = self.route_table().await.map_err(internal)?;
         let (api, resource, rest) = match table.resolve(method, path) {
             Resolution::Found {
@@ -201,22 +202,28 @@ impl Services {
         if row.expires_at <= self.clock.now() {
             return Err(GatewayError::InvalidToken("the access token has expired"));
         }
-        if !self.cached_subscription(&row.app_id, &api.id).await? {
-            return Err(GatewayError::NotSubscribed {
-                api: api.name.clone(),
-            });
-        }
-        let granted = ScopeSet::parse(&row.scopes).unwrap_or_default();
-        if !resource.scopes.is_empty() && !resource.scopes.iter().any(|s| granted.contains(s)) {
-            return Err(GatewayError::InsufficientScope(resource.scopes.clone()));
-        }
-        Ok(Pass {
+        let pass = Pass {
             api_id: api.id.clone(),
             backend_url: api.backend_url.clone(),
             rest: rest.to_owned(),
             resource: format!("{} {}", resource.method, resource.template.as_str()),
             app_id: row.app_id.clone(),
             username: row.username.clone(),
-        })
+        };
+        // Refusals of a known application are calls too, for its statistics.
+        let refuse = |e: GatewayError| {
+            self.record_call(&pass, 403, started.elapsed());
+            Err(e)
+        };
+        if !self.cached_subscription(&row.app_id, &api.id).await? {
+            return refuse(GatewayError::NotSubscribed {
+                api: api.name.clone(),
+            });
+        }
+        let granted = ScopeSet::parse(&row.scopes).unwrap_or_default();
+        if !resource.scopes.is_empty() && !resource.scopes.iter().any(|s| granted.contains(s)) {
+            return refuse(GatewayError::InsufficientScope(resource.scopes.clone()));
+        }
+        Ok(pass)
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::on_both_backends;
 use crate::support::backend::Backend as Upstream;
+use crate::support::browser::Browser;
 use crate::support::gateway::fixture;
 use crate::support::Backend;
 use portico::domain::stats::StatsRange;
@@ -151,7 +152,9 @@ async fn calls_are_recorded_for_the_applications_statistics(b: Backend) {
         assert_eq!(f.call("GET", "/menu", Some(&token)).await.status(), 200);
     }
     assert_eq!(f.call("GET", "/fail", Some(&token)).await.status(), 500);
-    // Refused before the proxy: no application is known, nothing is recorded.
+    let update = f.token("update").await;
+    assert_eq!(f.call("GET", "/order/1", Some(&update)).await.status(), 403);
+    // Refused before the token is known: no application, nothing is recorded.
     assert_eq!(f.call("GET", "/menu", None).await.status(), 401);
     let dev = f.app.services.user("dev").await.unwrap();
     let mut stats = None;
@@ -162,15 +165,32 @@ async fn calls_are_recorded_for_the_applications_statistics(b: Backend) {
             .application_stats(&dev, &f.client.app_id, StatsRange::Hours24)
             .await
             .unwrap();
-        if s.call_totals.calls >= 4 {
+        if s.call_totals.calls >= 5 {
             stats = Some(s);
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let s = stats.expect("calls are written within seconds");
-    assert_eq!((s.call_totals.calls, s.call_totals.errors), (4, 1));
-    assert_eq!(s.call_totals.error_permille, Some(250));
+    assert_eq!((s.call_totals.calls, s.call_totals.errors), (5, 2));
+    assert_eq!(s.call_totals.error_permille, Some(400));
     assert!(s.call_totals.p95_ms.is_some());
-    assert_eq!(s.calls.iter().map(|c| c.calls).sum::<u64>(), 4);
+    assert_eq!(s.calls.iter().map(|c| c.calls).sum::<u64>(), 5);
+    let overview = f
+        .app
+        .services
+        .overview_stats(StatsRange::Days7)
+        .await
+        .unwrap();
+    assert_eq!(overview.call_totals.calls, 5);
+    assert_eq!(overview.top_by_calls[0].id, f.client.app_id);
+    assert_eq!(overview.top_by_calls[0].count, 5);
+    let browser = Browser::new(&f.app);
+    browser.sign_in("dev", "dev-password-1").await;
+    let (_, html) = browser
+        .get(&format!("/apps/{}/stats?range=24h", f.client.app_id))
+        .await;
+    assert!(html.contains("API calls per hour (UTC)"), "{html}");
+    assert!(html.contains("error rate 40.0%"));
+    assert!(!html.contains("No calls yet"));
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Gateway benchmark: a small GET proxied to a local backend with a valid token, beside
+# the same backend called directly, in the same run (wrk -t2 -c64). Token cache warm
+# (the default) and cold ([gateway] cache_seconds = 0: every request reads the token and
+# the subscription from the database); on SQLite and PostgreSQL.
+#
+#   tests/bench/gateway_bench.sh [seconds-per-run]     (needs wrk)
+#
+# Prints a Markdown table.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECS="${1:-10}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+PG_ADMIN="${PORTICO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+BACKEND_PORT="${BACKEND_PORT:-19090}"
+command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+cargo build --release --features ssr --quiet
+cargo bench --features ssr --quiet --bench echo_backend --no-run 2>/dev/null
+BIN="$(cd "$TARGET/release" && pwd)/portico"
+ECHO=$(ls -t "$TARGET"/release/deps/echo_backend-* | grep -v '\.d$' | head -n1)
+
+WORK=$(mktemp -d)
+mkdir -p "$WORK/db"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+"$ECHO" --port="$BACKEND_PORT" & PIDS+=($!)
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$BACKEND_PORT/" >/dev/null && break; sleep 0.1; done
+
+run_wrk() { # url [token] -> "rps p50 p99 errors"
+  local out
+  if [ -n "${2:-}" ]; then
+    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $2" "$1" 2>&1)
+  else
+    out=$(wrk -t2 -c64 -d"${SECS}s" --latency "$1" 2>&1)
+  fi
+  local rps p50 p99 non2xx sockerr
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
+  echo "$rps $p50 $p99 $((non2xx + sockerr))"
+}
+
+bench() { # label database-url cache-seconds offset
+  local label=$1 db=$2 cache=$3 offset=$4
+  local dir="$WORK/$label"; mkdir -p "$dir"
+  export PORTICO_DATABASE__URL="$db" PORTICO_SERVER__OFFSET="$offset" PORTICO_LOG__LEVEL=warn
+  export PORTICO_GATEWAY__CACHE_SECONDS="$cache" PORTICO_ADMIN_PASSWORD="bench-admin-password"
+  local p="$BIN"
+  ( cd "$dir" && "$p" migrate >/dev/null
+    echo "bench-user-password" | "$p" user create --username benchuser --password-stdin >/dev/null
+    "$p" scope create read >/dev/null ) 2>/dev/null || true
+  local api app keys
+  api=$(cd "$dir" && "$p" api list --json | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)
+  if [ -z "$api" ]; then
+    api=$(cd "$dir" && "$p" api create --name Bench --version 1 --context /bench/1 \
+      --backend "http://127.0.0.1:$BACKEND_PORT" --publish --json | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)
+    ( cd "$dir" && "$p" api resource --api "$api" --method GET --path /menu --scopes read >/dev/null )
+  fi
+  app=$(cd "$dir" && "$p" app create --owner benchuser --name "bench-$label" --json | sed 's/.*"id":"\([^"]*\)".*/\1/')
+  ( cd "$dir" && "$p" app subscribe --app "$app" --api "$api" >/dev/null )
+  keys=$(cd "$dir" && "$p" keys generate --app "$app" --json)
+  local basic
+  basic=$(printf '%s:%s' "$(sed 's/.*"consumer_key":"\([^"]*\)".*/\1/' <<<"$keys")" \
+    "$(sed 's/.*"consumer_secret":"\([^"]*\)".*/\1/' <<<"$keys")" | base64 -w0)
+  ( cd "$dir" && exec "$p" >/dev/null 2>&1 ) & local server=$!; PIDS+=("$server")
+  local http="http://127.0.0.1:$((8280 + offset))"
+  for _ in $(seq 1 100); do curl -sf "$http/health" >/dev/null && break; sleep 0.2; done
+  local token
+  token=$(curl -s -H "Authorization: Basic $basic" \
+    -d "grant_type=password&username=benchuser&password=bench-user-password&scope=read" "$http/token" \
+    | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$http/bench/1/menu")" = 200 ] \
+    || { echo "gateway call failed for $label" >&2; exit 1; }
+
+  read -r drps dp50 dp99 derr < <(run_wrk "http://127.0.0.1:$BACKEND_PORT/bench/1/menu")
+  read -r grps gp50 gp99 gerr < <(run_wrk "$http/bench/1/menu" "$token")
+  local ratio; ratio=$(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }')
+  echo "| $label | $drps ($dp50 / $dp99) | $grps ($gp50 / $gp99) | $ratio | $((derr + gerr)) |"
+  kill "$server"; wait "$server" 2>/dev/null || true
+}
+
+PG_DB="portico_gw_bench_$$"
+psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
+PG_URL="${PG_ADMIN%/*}/$PG_DB"
+
+echo "| setup | direct req/s (p50 / p99) | gateway req/s (p50 / p99) | gateway / direct | errors |"
+echo "| --- | --- | --- | --- | --- |"
+bench "SQLite, token cache warm" "sqlite://$WORK/db/portico.db" 5 31000
+bench "SQLite, token cache cold" "sqlite://$WORK/db/portico.db" 0 31000
+bench "PostgreSQL, token cache warm" "$PG_URL" 5 32000
+bench "PostgreSQL, token cache cold" "$PG_URL" 0 32000
+psql "$PG_ADMIN" -qc "DROP DATABASE $PG_DB WITH (FORCE)" >/dev/null
