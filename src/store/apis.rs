@@ -1,5 +1,6 @@
 //! APIs, their resources, and applications' subscriptions to them.
 
+use super::error::changed;
 use super::{Store, StoreError};
 use crate::domain::Epoch;
 
@@ -52,35 +53,31 @@ impl Store {
 
     /// Saves every field but the id and creation time.
     pub async fn update_api(&self, api: &ApiRow) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE apis SET name = $2, version = $3, context = $4, backend_url = $5, \
+        changed(
+            sqlx::query(
+                "UPDATE apis SET name = $2, version = $3, context = $4, backend_url = $5, \
              description = $6, published = $7, updated_at = $8 WHERE id = $1",
+            )
+            .bind(&api.id)
+            .bind(&api.name)
+            .bind(&api.version)
+            .bind(&api.context)
+            .bind(&api.backend_url)
+            .bind(&api.description)
+            .bind(api.published)
+            .bind(api.updated_at)
+            .execute(&self.pool)
+            .await?,
         )
-        .bind(&api.id)
-        .bind(&api.name)
-        .bind(&api.version)
-        .bind(&api.context)
-        .bind(&api.backend_url)
-        .bind(&api.description)
-        .bind(api.published)
-        .bind(api.updated_at)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 
     pub async fn delete_api(&self, id: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM apis WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed(
+            sqlx::query("DELETE FROM apis WHERE id = $1")
+                .bind(id)
+                .execute(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn api(&self, id: &str) -> Result<ApiRow, StoreError> {
@@ -115,15 +112,13 @@ impl Store {
     }
 
     pub async fn delete_resource(&self, api_id: &str, id: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM api_resources WHERE api_id = $1 AND id = $2")
-            .bind(api_id)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed(
+            sqlx::query("DELETE FROM api_resources WHERE api_id = $1 AND id = $2")
+                .bind(api_id)
+                .bind(id)
+                .execute(&self.pool)
+                .await?,
+        )
     }
 
     /// Resources of one API, or of every published API when `api_id` is `None`.

@@ -21,3 +21,11 @@ impl From<sqlx::Error> for StoreError {
         }
     }
 }
+
+/// `NotFound` when a statement meant to change one row changed none.
+pub(super) fn changed(done: sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

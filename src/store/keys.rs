@@ -1,3 +1,4 @@
+use super::error::changed;
 use super::{Store, StoreError};
 use crate::domain::Epoch;
 
@@ -68,17 +69,13 @@ impl Store {
         secret_digest: &str,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
+        changed(sqlx::query(
             "UPDATE app_keys SET secret_digest = $1, secret_rotated_at = $2 WHERE consumer_key = $3",
         )
         .bind(secret_digest)
         .bind(now)
         .bind(consumer_key)
         .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        .await?)
     }
 }

@@ -1,3 +1,4 @@
+use super::error::changed;
 use super::{Store, StoreError};
 use crate::domain::Epoch;
 
@@ -30,19 +31,17 @@ impl Store {
 
     /// Changes everything but the name; `NotFound` when there is no such scope.
     pub async fn update_scope(&self, scope: &ScopeRow) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE scopes SET display_name = $2, description = $3, roles = $4 WHERE name = $1",
+        changed(
+            sqlx::query(
+                "UPDATE scopes SET display_name = $2, description = $3, roles = $4 WHERE name = $1",
+            )
+            .bind(&scope.name)
+            .bind(&scope.display_name)
+            .bind(&scope.description)
+            .bind(&scope.roles)
+            .execute(&self.pool)
+            .await?,
         )
-        .bind(&scope.name)
-        .bind(&scope.display_name)
-        .bind(&scope.description)
-        .bind(&scope.roles)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 
     pub async fn list_scopes(&self) -> Result<Vec<ScopeRow>, StoreError> {

@@ -1,3 +1,4 @@
+use super::error::changed;
 use super::{Store, StoreError};
 use crate::domain::Epoch;
 
@@ -112,15 +113,13 @@ impl Store {
 
     async fn update_user_flag(&self, column: &str, id: &str, on: bool) -> Result<(), StoreError> {
         let sql = format!("UPDATE users SET {column} = $1 WHERE id = $2");
-        let done = sqlx::query(&sql)
-            .bind(i64::from(on))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed(
+            sqlx::query(&sql)
+                .bind(i64::from(on))
+                .bind(id)
+                .execute(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn set_user_password(
@@ -130,19 +129,17 @@ impl Store {
         must_change: bool,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2, \
+        changed(
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = $2, \
              password_changed_at = $3 WHERE id = $4",
+            )
+            .bind(password_hash)
+            .bind(i64::from(must_change))
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?,
         )
-        .bind(password_hash)
-        .bind(i64::from(must_change))
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 }

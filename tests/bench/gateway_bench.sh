@@ -28,21 +28,8 @@ trap cleanup EXIT
 "$ECHO" --port="$BACKEND_PORT" & PIDS+=($!)
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$BACKEND_PORT/" >/dev/null && break; sleep 0.1; done
 
-run_wrk() { # url [token] -> "rps p50 p99 errors"
-  local out
-  if [ -n "${2:-}" ]; then
-    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $2" "$1" 2>&1)
-  else
-    out=$(wrk -t2 -c64 -d"${SECS}s" --latency "$1" 2>&1)
-  fi
-  local rps p50 p99 non2xx sockerr
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
-  sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
-  echo "$rps $p50 $p99 $((non2xx + sockerr))"
-}
+# shellcheck source=tests/bench/common.sh
+source tests/bench/common.sh
 
 bench() { # label database-url cache-seconds offset
   local label=$1 db=$2 cache=$3 offset=$4
@@ -77,7 +64,7 @@ bench() { # label database-url cache-seconds offset
     || { echo "gateway call failed for $label" >&2; exit 1; }
 
   read -r drps dp50 dp99 derr < <(run_wrk "http://127.0.0.1:$BACKEND_PORT/bench/1/menu")
-  read -r grps gp50 gp99 gerr < <(run_wrk "$http/bench/1/menu" "$token")
+  read -r grps gp50 gp99 gerr < <(run_wrk "$http/bench/1/menu" -H "Authorization: Bearer $token")
   local ratio; ratio=$(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }')
   echo "| $label | $drps ($dp50 / $dp99) | $grps ($gp50 / $gp99) | $ratio | $((derr + gerr)) |"
   kill "$server"; wait "$server" 2>/dev/null || true

@@ -22,18 +22,8 @@ SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-run_wrk() { # name url script -> prints "rps p50 p99 errors"
-  local out
-  out=$(wrk -t2 -c64 -d"${SECS}s" --latency -s "$3" "$2" 2>&1)
-  grep "failure sample" <<<"$out" >&2 || true
-  local rps p50 p99 non2xx sockerr
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
-  sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
-  echo "$rps $p50 $p99 $((non2xx + sockerr))"
-}
+# shellcheck source=tests/bench/common.sh
+source tests/bench/common.sh
 
 bench_backend() { # backend url
   local backend=$1 db=$2 offset=$3
@@ -63,12 +53,12 @@ bench_backend() { # backend url
   local row
   for proto in http https; do
     local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
-    read -r rps p50 p99 err < <(run_wrk password "$base/token" tests/bench/password.lua)
+    read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/password.lua)
     echo "| $backend | $proto | password grant | $rps | $p50 | $p99 | $err |"
     export REFRESH_SEEDS="$WORK/seeds-$backend-$proto"; seeds "$REFRESH_SEEDS" 66
-    read -r rps p50 p99 err < <(run_wrk refresh "$base/token" tests/bench/refresh.lua)
+    read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/refresh.lua)
     echo "| $backend | $proto | refresh grant | $rps | $p50 | $p99 | $err |"
-    read -r rps p50 p99 err < <(run_wrk introspect "$base/oauth2/introspect" tests/bench/introspect.lua)
+    read -r rps p50 p99 err < <(run_wrk "$base/oauth2/introspect" -s tests/bench/introspect.lua)
     echo "| $backend | $proto | introspection | $rps | $p50 | $p99 | $err |"
   done
   local peak; peak=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status")

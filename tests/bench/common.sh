@@ -1,0 +1,16 @@
+# Shared by the benchmark scripts: wrk at concurrency 64, summarised.
+
+# run_wrk URL [wrk options...] -> "requests/s p50 p99 errors"
+run_wrk() {
+  local url=$1; shift
+  local out
+  out=$(wrk -t2 -c64 -d"${SECS}s" --latency "$@" "$url" 2>&1)
+  grep "failure sample" <<<"$out" >&2 || true
+  local rps p50 p99 non2xx sockerr
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
+  echo "$rps $p50 $p99 $((non2xx + sockerr))"
+}
