@@ -39,22 +39,25 @@ test('an admin publishes a scoped API; a subscribed token passes or is blocked b
   await setSelfSignup(page, true);
 
   await page.goto('/admin/scopes');
-  await page.getByLabel('Name', { exact: true }).fill('update');
-  await page.getByLabel('Description').fill('Change orders');
-  await page.getByRole('button', { name: 'Create scope' }).click();
+  const scopeForm = page.getByRole('form', { name: 'Create a scope' });
+  await scopeForm.getByLabel('Name', { exact: true }).fill('update');
+  await scopeForm.getByLabel('Description').fill('Change orders');
+  await scopeForm.getByRole('button', { name: 'Create scope' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
 
   await page.goto('/admin/apis');
-  await page.getByLabel('Name', { exact: true }).fill('PizzaShack');
-  await page.getByLabel('Version').fill('1.0.0');
-  await page.getByLabel('Context').fill(context);
-  await page.getByLabel('Backend URL').fill(backendUrl);
-  await page.getByRole('button', { name: 'Create' }).click();
+  const apiForm = page.getByRole('form', { name: 'Create an API' });
+  await apiForm.getByLabel('Name', { exact: true }).fill('PizzaShack');
+  await apiForm.getByLabel('Version').fill('1.0.0');
+  await apiForm.getByLabel('Context').fill(context);
+  await apiForm.getByLabel('Backend URL').fill(backendUrl);
+  await apiForm.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByText('Not published')).toBeVisible();
-  await page.getByLabel('Method').selectOption('PUT');
-  await page.getByLabel('Path').fill('/order/{orderId}');
-  await page.getByLabel('Scopes').fill('update');
-  await page.getByRole('button', { name: 'Add resource' }).click();
+  const resourceForm = page.getByRole('form', { name: 'Add a resource' });
+  await resourceForm.getByLabel('Method').selectOption('PUT');
+  await resourceForm.getByLabel('Path').fill('/order/{orderId}');
+  await resourceForm.getByLabel('Scopes').fill('update');
+  await resourceForm.getByRole('button', { name: 'Add resource' }).click();
   await expect(page.getByRole('cell', { name: '/order/{orderId}' })).toBeVisible();
   await page.getByRole('button', { name: 'Publish' }).click();
   await expect(page.getByText('Published: listed in the portal')).toBeVisible();
@@ -80,7 +83,7 @@ test('an admin publishes a scoped API; a subscribed token passes or is blocked b
   await shot(page, 'g02-catalogue');
 
   await page.goto(keysUrl);
-  await expect(page.getByText('subscribes to: default, update')).toBeVisible();
+  await expect(page.getByText('subscribes to: default, update')).toBeAttached();
   const withScope = await userToken(page, 'update');
   await page.goto(keysUrl);
   const withoutScope = await userToken(page, '');

@@ -48,7 +48,7 @@ test('the registered-users count changes after a password grant made with curl',
 
   await page.getByRole('link', { name: 'Last 24 hours' }).click();
   await expect(page).toHaveURL(/range=24h/);
-  await expect(page.getByText('Tokens issued per hour (UTC)')).toBeVisible();
+  await expect(page.locator('#tokens-chart-title')).toHaveText('Tokens issued per hour (UTC)');
 
   await page.goto('/admin/stats');
   await expect(page.getByRole('link', { name })).toBeVisible();
