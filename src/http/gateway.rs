@@ -247,11 +247,12 @@ async fn forward(
     if let Some(user) = &pass.username {
         set(END_USER_HEADER, user);
     }
-    let request = proxy
-        .client
-        .request(parts.method, url)
-        .headers(headers)
-        .body(reqwest::Body::wrap_stream(body.into_data_stream()));
+    // A request without a body is sent without one, not as an empty chunked stream.
+    let has_body = !axum::body::HttpBody::is_end_stream(&body);
+    let mut request = proxy.client.request(parts.method, url).headers(headers);
+    if has_body {
+        request = request.body(reqwest::Body::wrap_stream(body.into_data_stream()));
+    }
     let answer = match tokio::time::timeout(proxy.timeout, request.send()).await {
         Err(_) => {
             return plain_error(

@@ -1,5 +1,5 @@
 use super::config::{Config, Ports};
-use super::state::AppState;
+use super::state::{AppState, Shared};
 use super::{telemetry, tls};
 use crate::service::Services;
 use axum::http::{header, HeaderValue};
@@ -137,14 +137,14 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         .site_pkg_dir("pkg")
         .build();
     let housekeeping = services.spawn_housekeeping(Duration::from_secs(3600));
-    let state = AppState {
+    let state = AppState::new(Shared {
         services: services.clone(),
         config: config.clone(),
         leptos_options,
         proxy: crate::http::gateway::Proxy::new(Duration::from_secs(
             config.gateway.backend_timeout_seconds,
         )),
-    };
+    });
     let portal_app = portal_router(state.clone(), hydrate);
     let gateway_tls_app = gateway_router(state.clone(), "https");
     let gateway_http_app = gateway_router(state, "http");

@@ -41,7 +41,7 @@ bench() { # label database-url cache-seconds offset
     echo "bench-user-password" | "$p" user create --username benchuser --password-stdin >/dev/null
     "$p" scope create read >/dev/null ) 2>/dev/null || true
   local api app keys
-  api=$(cd "$dir" && "$p" api list --json | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)
+  api=$(cd "$dir" && "$p" api list --json | { grep -o '"id":"[^"]*"' || true; } | head -n1 | cut -d'"' -f4)
   if [ -z "$api" ]; then
     api=$(cd "$dir" && "$p" api create --name Bench --version 1 --context /bench/1 \
       --backend "http://127.0.0.1:$BACKEND_PORT" --publish --json | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)

@@ -59,14 +59,19 @@ pub fn BarChart(
     let label_every = n.div_ceil(8);
     let hover = RwSignal::new(None::<usize>);
 
-    let ticks = [0, top / 2, top].map(|t| {
-        view! {
-            <g class="tick">
-                <line x1=LEFT x2=W - RIGHT y1=y(t) y2=y(t)/>
-                <text x=LEFT - 6.0 y=y(t) + 4.0 text-anchor="end">{t}</text>
-            </g>
-        }
-    });
+    let mut levels = vec![0, top / 2, top];
+    levels.dedup();
+    let ticks = levels
+        .into_iter()
+        .map(|t| {
+            view! {
+                <g class="tick">
+                    <line x1=LEFT x2=W - RIGHT y1=y(t) y2=y(t)/>
+                    <text x=LEFT - 6.0 y=y(t) + 4.0 text-anchor="end">{t}</text>
+                </g>
+            }
+        })
+        .collect_view();
     let bars = values.iter().enumerate().map(|(i, stack)| {
         let x = LEFT + slot * i as f64 + slot * 0.15;
         let mut base = 0u64;
