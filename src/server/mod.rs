@@ -10,6 +10,7 @@ pub mod tls;
 pub use listeners::{shutdown_signal, start, Running, StartError};
 
 use crate::service::gateway::GatewayCache;
+use crate::service::oauth::KeyCache;
 use crate::service::throttle::Throttle;
 use crate::service::{Clock, Services, TokenLifetimes};
 use crate::store::{DatabaseUrl, Store};
@@ -38,6 +39,9 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             refresh: config.oauth.refresh_token_validity,
         },
         throttle: Arc::new(Throttle::new(config.oauth.throttling.clone())),
+        client_keys: Arc::new(KeyCache::new(Duration::from_secs(
+            config.oauth.client_cache_seconds,
+        ))),
         self_signup_default: config.portal.self_signup,
         event_retention: config.statistics.event_retention_days * crate::domain::stats::DAY,
         flash: Default::default(),

@@ -114,7 +114,8 @@ impl Services {
     ) -> Result<ApplicationRow, ServiceError> {
         let app = self.application_for(actor, app_id).await?;
         let input = input.validated()?;
-        self.store
+        let updated = self
+            .store
             .update_application(
                 &app.id,
                 &input.name,
@@ -123,7 +124,12 @@ impl Services {
                 self.clock.now(),
             )
             .await
-            .map_err(name_taken)
+            .map_err(name_taken)?;
+        // Cached keys carry the application's token validity.
+        for key in self.store.keys_of_application(&app.id).await? {
+            self.client_keys.forget(&key.consumer_key).await;
+        }
+        Ok(updated)
     }
 
     /// Deletes the application, its keys, and revokes its tokens.
@@ -133,9 +139,13 @@ impl Services {
         app_id: &str,
     ) -> Result<(), ServiceError> {
         let app = self.application_for(actor, app_id).await?;
-        Ok(self
-            .store
+        let keys = self.store.keys_of_application(&app.id).await?;
+        self.store
             .delete_application(&app.id, self.clock.now())
-            .await?)
+            .await?;
+        for key in keys {
+            self.client_keys.forget(&key.consumer_key).await;
+        }
+        Ok(())
     }
 }

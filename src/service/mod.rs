@@ -44,6 +44,8 @@ pub struct Services {
     pub clock: Clock,
     pub lifetimes: TokenLifetimes,
     pub throttle: Arc<Throttle>,
+    /// Consumer keys recently read for client authentication.
+    pub client_keys: Arc<oauth::KeyCache>,
     /// `[portal] self_signup` from the configuration: the default until an admin decides.
     pub self_signup_default: bool,
     /// Seconds raw token events are kept (`[statistics] event_retention_days`).

@@ -2,8 +2,11 @@
 //! the grants a key allows.
 
 use crate::on_both_backends;
+use crate::support::app::{spawn_with, Client};
 use crate::support::{spawn_app, Backend};
+use portico::domain::KeyType;
 use reqwest::header;
+use secrecy::ExposeSecret;
 use serde_json::Value;
 
 async fn client_may_authenticate_in_the_body_but_not_both_ways(b: Backend) {
@@ -107,4 +110,59 @@ on_both_backends!(
     client_may_authenticate_in_the_body_but_not_both_ways,
     failed_client_authentication_is_401_with_a_basic_challenge,
     grants_the_key_does_not_allow_are_unauthorized_client,
+    cached_keys_follow_secret_changes_within_the_bound,
 );
+
+/// A secret regenerated through this server stops the old one at once; one changed
+/// behind its back (another server on the same database) within the cache bound.
+async fn cached_keys_follow_secret_changes_within_the_bound(b: Backend) {
+    let Some(app) = spawn_with(b, |c| c.oauth.client_cache_seconds = 1).await else {
+        return;
+    };
+    app.user("alice", "alice-password").await;
+    let c = app.client("alice", "client_credentials").await;
+    let grant = |id: String, secret: String| {
+        let app = &app;
+        async move {
+            let client = Client {
+                app_id: String::new(),
+                id,
+                secret,
+            };
+            app.token(&client, &[("grant_type", "client_credentials")])
+                .await
+                .status()
+        }
+    };
+    assert_eq!(grant(c.id.clone(), c.secret.clone()).await, 200);
+
+    let row = app.services.store.application(&c.app_id).await.unwrap();
+    let fresh = app
+        .services
+        .regenerate_secret(&row, KeyType::Production)
+        .await
+        .unwrap();
+    let fresh = fresh.consumer_secret.expose_secret().to_owned();
+    assert_eq!(grant(c.id.clone(), c.secret.clone()).await, 401);
+    assert_eq!(grant(c.id.clone(), fresh.clone()).await, 200);
+
+    let elsewhere = "another-servers-secret".to_owned();
+    let digest = portico::crypto::digest(&elsewhere);
+    app.services
+        .store
+        .replace_key_secret(&c.id, &digest, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        grant(c.id.clone(), fresh.clone()).await,
+        200,
+        "cached within the bound"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        grant(c.id.clone(), fresh).await,
+        401,
+        "the old one ends within the bound"
+    );
+    assert_eq!(grant(c.id.clone(), elsewhere).await, 200);
+}

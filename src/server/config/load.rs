@@ -98,6 +98,15 @@ impl Config {
                 );
             }
         }
+        if self.oauth.client_cache_seconds > 300 {
+            return fail(
+                "oauth.client_cache_seconds",
+                format!(
+                    "{} is more than five minutes",
+                    self.oauth.client_cache_seconds
+                ),
+            );
+        }
         if self.gateway.cache_seconds > 3600 {
             return fail(
                 "gateway.cache_seconds",

@@ -111,6 +111,10 @@ pub struct OAuthConfig {
     pub user_access_token_validity: i64,
     pub app_access_token_validity: i64,
     pub refresh_token_validity: i64,
+    /// Seconds a consumer key read for client authentication is reused. A secret
+    /// regenerated or an application deleted on another server is honoured within this
+    /// bound (at once on this one). 0 reads the key for every request.
+    pub client_cache_seconds: u64,
     pub throttling: crate::service::throttle::ThrottleConfig,
 }
 
@@ -120,6 +124,7 @@ impl Default for OAuthConfig {
             user_access_token_validity: 3600,
             app_access_token_validity: 3600,
             refresh_token_validity: 86400,
+            client_cache_seconds: 5,
             throttling: Default::default(),
         }
     }

@@ -1,7 +1,10 @@
 use super::{OAuthError, Services};
 use crate::crypto;
 use crate::store::{KeyRow, StoreError};
+use moka::future::Cache;
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Client credentials as presented, and whether they came in a Basic header (which
 /// decides the `WWW-Authenticate` challenge on failure).
@@ -16,19 +19,59 @@ pub struct ClientAuth {
 /// do the same work.
 const NO_DIGEST: &str = "-";
 
+/// Consumer keys recently read, so a busy client does not cost a query per request. A
+/// cached key is used only when the presented secret matches its digest; otherwise the
+/// key is read again, so a secret regenerated elsewhere works at once, and the old one
+/// stops working on this server within the TTL.
+pub struct KeyCache {
+    keys: Option<Cache<String, Arc<KeyRow>>>,
+}
+
+impl KeyCache {
+    pub fn new(ttl: Duration) -> Self {
+        let keys = (!ttl.is_zero()).then(|| {
+            Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(ttl)
+                .build()
+        });
+        Self { keys }
+    }
+
+    /// Forgets a key whose secret, application or lifetime changed.
+    pub async fn forget(&self, consumer_key: &str) {
+        if let Some(keys) = &self.keys {
+            keys.invalidate(consumer_key).await;
+        }
+    }
+}
+
 impl Services {
     /// The consumer key if the secret matches its stored digest (constant-time compare).
     pub async fn authenticate_client(&self, client: &ClientAuth) -> Result<KeyRow, OAuthError> {
+        let secret = client.client_secret.expose_secret();
+        if let Some(keys) = &self.client_keys.keys {
+            if let Some(key) = keys.get(&client.client_id).await {
+                if crypto::digests_match(secret, &key.secret_digest) {
+                    return Ok(KeyRow::clone(&key));
+                }
+            }
+        }
         let key = match self.store.key_by_consumer_key(&client.client_id).await {
             Ok(k) => Some(k),
             Err(StoreError::NotFound) => None,
             Err(e) => return Err(e.into()),
         };
         let stored = key.as_ref().map_or(NO_DIGEST, |k| k.secret_digest.as_str());
-        if crypto::digests_match(client.client_secret.expose_secret(), stored) {
-            key.ok_or_else(OAuthError::bad_client)
-        } else {
-            Err(OAuthError::bad_client())
+        match key {
+            Some(key) if crypto::digests_match(secret, stored) => {
+                if let Some(keys) = &self.client_keys.keys {
+                    keys.insert(key.consumer_key.clone(), Arc::new(key.clone()))
+                        .await;
+                }
+                Ok(key)
+            }
+            _ => Err(OAuthError::bad_client()),
         }
     }
 }

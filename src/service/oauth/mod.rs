@@ -10,7 +10,7 @@ mod password;
 mod refresh;
 mod revocation;
 
-pub use client::ClientAuth;
+pub use client::{ClientAuth, KeyCache};
 pub use error::OAuthError;
 pub use introspection::Introspection;
 pub use issue::TokenResponse;
