@@ -29,23 +29,6 @@ pub(crate) fn api_view(d: crate::service::ApiDetail, with_backend: bool) -> ApiV
     }
 }
 
-#[cfg(feature = "ssr")]
-fn api_input(
-    name: String,
-    version: String,
-    context: String,
-    backend_url: String,
-    description: String,
-) -> crate::service::ApiInput {
-    crate::service::ApiInput {
-        name,
-        version,
-        context,
-        backend_url,
-        description,
-    }
-}
-
 #[server(endpoint = "admin_apis")]
 pub async fn admin_apis() -> Result<Vec<ApiView>, AppError> {
     cx::require_admin().await?;
@@ -59,9 +42,11 @@ pub async fn admin_api(id: String) -> Result<ApiView, AppError> {
     Ok(api_view(cx::services()?.api_detail(&id).await?, true))
 }
 
-#[server(endpoint = "create_api")]
-pub async fn create_api(
+/// Creates an API, or with `id` set, saves the one with that id.
+#[server(endpoint = "save_api")]
+pub async fn save_api(
     csrf: String,
+    id: Option<String>,
     name: String,
     version: String,
     context: String,
@@ -70,27 +55,19 @@ pub async fn create_api(
 ) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     cx::require_admin().await?;
-    let input = api_input(name, version, context, backend_url, description);
-    let api = cx::services()?.create_api(input).await?;
+    let input = crate::service::ApiInput {
+        name,
+        version,
+        context,
+        backend_url,
+        description,
+    };
+    let services = cx::services()?;
+    let api = match id {
+        Some(id) => services.update_api(&id, input).await?,
+        None => services.create_api(input).await?,
+    };
     cx::redirect(&format!("/admin/apis/{}?saved=1", api.id));
-    Ok(())
-}
-
-#[server(endpoint = "update_api")]
-pub async fn update_api(
-    csrf: String,
-    id: String,
-    name: String,
-    version: String,
-    context: String,
-    backend_url: String,
-    description: String,
-) -> Result<(), AppError> {
-    cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
-    let input = api_input(name, version, context, backend_url, description);
-    cx::services()?.update_api(&id, input).await?;
-    cx::redirect(&format!("/admin/apis/{id}?saved=1"));
     Ok(())
 }
 

@@ -47,7 +47,7 @@ async fn an_admin_publishes_an_api_and_a_developer_subscribes(b: Backend) {
     let created = admin
         .post(
             "/admin/apis",
-            "create_api",
+            "save_api",
             &[
                 ("name", "PizzaShack"),
                 ("version", "1.0.0"),
@@ -174,7 +174,7 @@ async fn developers_cannot_manage_apis_or_subscribe_others_applications(b: Backe
         ("backend_url", "http://127.0.0.1:9"),
         ("description", ""),
     ];
-    let refused = dev.post("/admin/apis", "create_api", &fields).await;
+    let refused = dev.post("/admin/apis", "save_api", &fields).await;
     assert!(refused.error().is_some());
     let (_, page) = dev.get("/admin/apis").await;
     assert!(page.contains("Admins only"));
@@ -182,7 +182,7 @@ async fn developers_cannot_manage_apis_or_subscribe_others_applications(b: Backe
 
     let admin = browser_for(&app, "root", true).await;
     assert!(admin
-        .post("/admin/apis", "create_api", &fields)
+        .post("/admin/apis", "save_api", &fields)
         .await
         .error()
         .is_none());

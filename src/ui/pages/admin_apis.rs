@@ -5,7 +5,7 @@ use super::apis::Resources;
 use super::load_error;
 use crate::domain::api::METHODS;
 use crate::server_fns::apis::{
-    admin_api, admin_apis, AddResource, CreateApi, DeleteApi, DeleteResource, PublishApi, UpdateApi,
+    admin_api, admin_apis, AddResource, DeleteApi, DeleteResource, PublishApi, SaveApi,
 };
 use crate::server_fns::ApiView;
 use crate::ui::components::{Field, Notice, PostForm};
@@ -49,7 +49,7 @@ pub fn AdminApis() -> impl IntoView {
                 </section>
                 <section class="card" aria-labelledby="new-api">
                     <h2 id="new-api">"Create an API"</h2>
-                    <PostForm action=CreateApi::PATH label="Create an API">
+                    <PostForm action=SaveApi::PATH label="Create an API">
                         <ApiFields api=None/>
                         <button class="button" type="submit">"Create"</button>
                     </PostForm>
@@ -166,7 +166,7 @@ fn ApiBody(api: ApiView) -> impl IntoView {
         <div class="grid two">
             <section class="card">
                 <h2>"Details"</h2>
-                <PostForm action=UpdateApi::PATH label="Edit API">
+                <PostForm action=SaveApi::PATH label="Edit API">
                     {hidden(id3)}
                     <ApiFields api=Some(api)/>
                     <button class="button" type="submit">"Save"</button>

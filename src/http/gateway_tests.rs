@@ -1,0 +1,39 @@
+use super::*;
+
+fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+    pairs
+        .iter()
+        .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+        .collect()
+}
+
+#[test]
+fn hop_by_hop_and_gateway_headers_are_dropped() {
+    let h = headers(&[
+        ("connection", "x-secret, keep-alive"),
+        ("x-secret", "1"),
+        ("authorization", "Bearer abc"),
+        ("x-portico-end-user", "mallory"),
+        ("accept", "application/json"),
+    ]);
+    let out = copy_headers(&h);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out["accept"], "application/json");
+}
+
+#[test]
+fn bearer_tokens_follow_rfc_6750() {
+    assert_eq!(bearer(&headers(&[])).unwrap(), None);
+    assert_eq!(
+        bearer(&headers(&[("authorization", "Basic eDp5")])).unwrap(),
+        None
+    );
+    let ok = bearer(&headers(&[("authorization", "bearer abc-._~+/=")])).unwrap();
+    assert_eq!(ok.as_deref(), Some("abc-._~+/="));
+    for bad in ["Bearer", "Bearer ", "Bearer a b", "Bearer a\"b"] {
+        assert!(
+            bearer(&headers(&[("authorization", bad)])).is_err(),
+            "{bad}"
+        );
+    }
+}
