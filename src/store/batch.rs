@@ -1,9 +1,10 @@
 //! Token writes. Every issued or rotated token must be durable before its response
 //! leaves. On SQLite, where writers take turns anyway and each commit costs an fsync, one
 //! writer task commits whatever token writes queued up while the previous commit was
-//! running, in one transaction (group commit); each write runs inside its own savepoint,
-//! so one failing write is undone alone and reported to its own caller only. PostgreSQL
-//! commits concurrently on many connections, so there each write is its own transaction.
+//! running, in one transaction (group commit). Should one write fail, the batch is run
+//! again with each write inside its own savepoint, so the failing write is undone alone
+//! and reported to its own caller only. PostgreSQL commits concurrently on many
+//! connections, so there each write is its own transaction.
 
 use super::events::insert_event;
 use super::tokens::{insert_token, Rotation};
@@ -69,10 +70,50 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<(Write, Reply)>) {
 }
 
 async fn commit(pool: &AnyPool, batch: &mut Vec<(Write, Reply)>) {
+    let (outcome, results) = match all_or_nothing(pool, batch).await {
+        Ok(Some(results)) => (Ok(()), results),
+        // A write failed (or the commit did): nothing was kept, so run them again one
+        // savepoint each, to keep the good ones and report the bad one to its caller.
+        _ => isolated(pool, batch).await,
+    };
+    let mut results = results.into_iter();
+    for (_, reply) in batch.drain(..) {
+        let answer = match &outcome {
+            Ok(()) => results
+                .next()
+                .unwrap_or_else(|| Err(StoreError::Other("token write not applied".into()))),
+            Err(e) => Err(StoreError::Other(format!("token batch failed: {e}"))),
+        };
+        let _ = reply.send(answer);
+    }
+}
+
+type Results = Vec<Result<Rotation, StoreError>>;
+
+/// The common case: every write succeeds, in one transaction, without a savepoint's two
+/// extra statements per write. `None` when one failed (the transaction is dropped, so
+/// rolled back).
+async fn all_or_nothing(
+    pool: &AnyPool,
+    batch: &[(Write, Reply)],
+) -> Result<Option<Results>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for (write, _) in batch {
+        match apply(&mut tx, write).await {
+            Ok(r) => results.push(Ok(r)),
+            Err(_) => return Ok(None),
+        }
+    }
+    tx.commit().await?;
+    Ok(Some(results))
+}
+
+async fn isolated(pool: &AnyPool, batch: &[(Write, Reply)]) -> (Result<(), sqlx::Error>, Results) {
     let mut results = Vec::with_capacity(batch.len());
     let outcome = async {
         let mut tx = pool.begin().await?;
-        for (write, _) in batch.iter() {
+        for (write, _) in batch {
             sqlx::query("SAVEPOINT token_write")
                 .execute(&mut *tx)
                 .await?;
@@ -91,16 +132,7 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<(Write, Reply)>) {
         tx.commit().await
     }
     .await;
-    let mut results = results.into_iter();
-    for (_, reply) in batch.drain(..) {
-        let answer = match &outcome {
-            Ok(()) => results
-                .next()
-                .unwrap_or_else(|| Err(StoreError::Other("token write not applied".into()))),
-            Err(e) => Err(StoreError::Other(format!("token batch failed: {e}"))),
-        };
-        let _ = reply.send(answer);
-    }
+    (outcome, results)
 }
 
 async fn apply(

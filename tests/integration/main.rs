@@ -13,6 +13,7 @@ mod revoke_introspect;
 mod startup;
 mod stats_access;
 mod stats_counting;
+mod store_batch;
 mod store_contract;
 mod token_client_auth;
 mod token_password;

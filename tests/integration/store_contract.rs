@@ -21,7 +21,7 @@ fn new_user(name: &str) -> NewUser<'_> {
     }
 }
 
-fn token(id: &str, app: &str, family: &str) -> TokenRow {
+pub(crate) fn token(id: &str, app: &str, family: &str) -> TokenRow {
     TokenRow {
         id: id.into(),
         access_digest: format!("a-{id}"),
@@ -42,7 +42,7 @@ fn token(id: &str, app: &str, family: &str) -> TokenRow {
     }
 }
 
-fn event(app: &str, outcome: &'static str) -> TokenEvent {
+pub(crate) fn event(app: &str, outcome: &'static str) -> TokenEvent {
     TokenEvent {
         app_id: app.into(),
         key_type: "production".into(),
