@@ -121,6 +121,16 @@ impl Window {
             .then(|| ((at - self.start) / self.bucket) as usize)
     }
 
+    /// Where the window's rolled-up days end and its raw rows begin, given the first
+    /// instant not yet rolled up. Hourly windows are read from raw rows alone.
+    pub fn raw_from(&self, rolled_until: Epoch) -> Epoch {
+        if self.bucket == DAY {
+            rolled_until.clamp(self.start, self.end())
+        } else {
+            self.start
+        }
+    }
+
     /// Empty token buckets, one per bucket start.
     pub fn empty_token_buckets(&self) -> Vec<TokenBucket> {
         (0..self.buckets)

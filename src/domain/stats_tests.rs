@@ -65,6 +65,20 @@ fn events_land_in_the_slot_of_their_grant_and_outcome() {
 }
 
 #[test]
+fn rollups_serve_closed_days_of_daily_windows_only() {
+    let days = StatsRange::Days7.window(NOW);
+    assert_eq!(days.raw_from(MIDNIGHT), MIDNIGHT);
+    assert_eq!(
+        days.raw_from(0),
+        days.start,
+        "nothing rolled up yet: all raw"
+    );
+    assert_eq!(days.raw_from(NOW + DAY), days.end());
+    let hours = StatsRange::Hours24.window(NOW);
+    assert_eq!(hours.raw_from(MIDNIGHT), hours.start);
+}
+
+#[test]
 fn empty_buckets_cover_the_window() {
     let w = StatsRange::Days30.window(NOW);
     let buckets = w.empty_token_buckets();

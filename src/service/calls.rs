@@ -6,9 +6,10 @@
 //! statistics (and the drop is logged) rather than slowing the gateway down.
 
 use super::gateway::Pass;
+use super::stats::count;
 use super::Services;
-use crate::domain::stats::{latency_bucket, CallBucket, Window, DAY};
-use crate::store::{CallRecord, Store};
+use crate::domain::stats::{latency_bucket, CallBucket, Window};
+use crate::store::{CallRecord, Rolled, Store};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,28 +85,19 @@ impl Services {
         &self,
         app_id: Option<&str>,
         window: Window,
+        rolled: Rolled,
     ) -> Result<Vec<CallBucket>, super::ServiceError> {
-        let rolled = if window.bucket == DAY {
-            self.store
-                .calls_rolled_up_until()
-                .await?
-                .clamp(window.start, window.end())
-        } else {
-            window.start
-        };
+        let raw_from = window.raw_from(rolled.until);
         let counts = self
             .store
-            .call_counts(app_id, window.start, rolled, window.bucket)
+            .call_counts(app_id, window.start, raw_from, window.bucket)
             .await?;
         let mut buckets = window.empty_call_buckets();
         for c in counts {
             let Some(b) = window.index(c.bucket).map(|i| &mut buckets[i]) else {
                 continue;
             };
-            let (calls, errors) = (
-                u64::try_from(c.calls).unwrap_or(0),
-                u64::try_from(c.errors).unwrap_or(0),
-            );
+            let (calls, errors) = (count(c.calls), count(c.errors));
             b.calls += calls;
             b.errors += errors;
             if let Some(slot) = usize::try_from(c.latency_bucket)

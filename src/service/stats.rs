@@ -11,8 +11,7 @@ use crate::domain::stats::{
     AppRanking, AppRef, ApplicationStats, CallTotals, OverviewStats, RegisteredUser, StatsRange,
     TokenBucket, TokenTotals, Window, DAY,
 };
-use crate::domain::Epoch;
-use crate::store::{AppUserRow, EventCount, UserRow};
+use crate::store::{AppUserRow, Rolled, UserRow};
 
 /// A day is rolled up once it has been over this long, so that tokens whose
 /// transactions were still committing at midnight are counted in it.
@@ -25,22 +24,32 @@ fn registered(row: AppUserRow) -> RegisteredUser {
         username: row.username,
         first_token_at: row.first_at,
         last_token_at: row.last_at,
-        tokens: u64::try_from(row.tokens).unwrap_or(0),
+        tokens: count(row.tokens),
     }
 }
 
-fn count(n: i64) -> u64 {
+/// A database count as an unsigned number (counts are never negative).
+pub(super) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
 impl Services {
-    /// Rolls every closed UTC day into the daily table; cheap when there is nothing new.
+    /// Rolls every closed UTC day into the daily tables; cheap when there is nothing new.
+    /// True when this call rolled anything up.
     pub async fn roll_up_statistics(&self) -> Result<bool, ServiceError> {
+        let (events, calls) = self.roll_up().await?;
+        Ok(events.moved || calls.moved)
+    }
+
+    /// Rolls up, and says where token events and gateway calls are rolled up to: the
+    /// instants every statistics read splits at. Each read rolls up first, so the day
+    /// that just closed is read from its rollup.
+    async fn roll_up(&self) -> Result<(Rolled, Rolled), ServiceError> {
         let now = self.clock.now() - ROLLUP_GRACE;
         let closed = now - now.rem_euclid(DAY);
         let events = self.store.roll_up_events(closed).await?;
         let calls = self.store.roll_up_calls(closed).await?;
-        Ok(events || calls)
+        Ok((events, calls))
     }
 
     /// Token activity per bucket: closed days from the rollup, the rest from raw events.
@@ -48,27 +57,13 @@ impl Services {
         &self,
         app_id: Option<&str>,
         window: Window,
+        rolled: Rolled,
     ) -> Result<Vec<TokenBucket>, ServiceError> {
-        self.roll_up_statistics().await?;
-        let mut counts: Vec<EventCount> = Vec::new();
-        let mut raw_from = window.start;
-        if window.bucket == DAY {
-            let rolled = self
-                .store
-                .rolled_up_until()
-                .await?
-                .clamp(window.start, window.end());
-            counts = self
-                .store
-                .daily_counts(app_id, window.start, rolled)
-                .await?;
-            raw_from = rolled;
-        }
-        counts.extend(
-            self.store
-                .event_counts(app_id, raw_from, window.bucket)
-                .await?,
-        );
+        let raw_from = window.raw_from(rolled.until);
+        let counts = self
+            .store
+            .token_counts(app_id, window.start, raw_from, window.bucket)
+            .await?;
         let mut buckets = window.empty_token_buckets();
         for c in counts {
             if let Some(i) = window.index(c.bucket) {
@@ -89,13 +84,14 @@ impl Services {
         let app = self.application_for(viewer, app_id).await?;
         let now = self.clock.now();
         let window = range.window(now);
-        let tokens = self.token_buckets(Some(&app.id), window).await?;
+        let (events, calls) = self.roll_up().await?;
+        let tokens = self.token_buckets(Some(&app.id), window, events).await?;
         let (total, new) = self.store.count_app_users(&app.id, window.start).await?;
         let users = self
             .store
             .app_users(&app.id, Some(ApplicationStats::USERS_SHOWN as i64))
             .await?;
-        let calls = self.call_buckets(Some(&app.id), window).await?;
+        let calls = self.call_buckets(Some(&app.id), window, calls).await?;
         Ok(ApplicationStats {
             application: AppRef {
                 id: app.id,
@@ -129,19 +125,15 @@ impl Services {
     /// The admin overview across all applications. Callers check that the viewer is an
     /// admin.
     pub async fn overview_stats(&self, range: StatsRange) -> Result<OverviewStats, ServiceError> {
-        let now: Epoch = self.clock.now();
+        let now = self.clock.now();
         let window = range.window(now);
-        let tokens = self.token_buckets(None, window).await?;
+        let (events, rolled_calls) = self.roll_up().await?;
+        let tokens = self.token_buckets(None, window, events).await?;
         let (total, top) = self.store.top_apps_by_users(TOP_APPS).await?;
-        let calls = self.call_buckets(None, window).await?;
-        let rolled = self.store.calls_rolled_up_until().await?;
+        let calls = self.call_buckets(None, window, rolled_calls).await?;
         let busiest = self
             .store
-            .top_apps_by_calls(
-                window.start,
-                rolled.clamp(window.start, window.end()),
-                TOP_APPS,
-            )
+            .top_apps_by_calls(window.start, window.raw_from(rolled_calls.until), TOP_APPS)
             .await?;
         Ok(OverviewStats {
             range,

@@ -1,6 +1,7 @@
 //! Gateway calls for statistics: batched inserts, the daily rollup with its latency
 //! histogram, and the reads the Statistics pages make.
 
+use super::stats::{app_filter, Rolled};
 use super::{Store, StoreError};
 use crate::domain::stats::DAY;
 use crate::domain::Epoch;
@@ -74,7 +75,7 @@ impl Store {
     }
 
     /// Adds the calls of closed days before `until` to `api_call_daily`.
-    pub async fn roll_up_calls(&self, until: Epoch) -> Result<bool, StoreError> {
+    pub async fn roll_up_calls(&self, until: Epoch) -> Result<Rolled, StoreError> {
         let insert = format!(
             "INSERT INTO api_call_daily (app_id, api_id, day, latency_bucket, calls, errors) \
              SELECT app_id, api_id, at - at % {DAY}, latency_bucket, COUNT(*), {ERRORS} \
@@ -100,11 +101,7 @@ impl Store {
         until: Epoch,
         bucket: i64,
     ) -> Result<Vec<CallCount>, StoreError> {
-        let filter = if app_id.is_some() {
-            "app_id = $1 AND"
-        } else {
-            ""
-        };
+        let filter = app_filter(app_id);
         // Integers are written into the statement so PostgreSQL plans for the real range.
         let sql = format!(
             "SELECT day AS bucket, latency_bucket, CAST(SUM(calls) AS BIGINT) AS calls, \

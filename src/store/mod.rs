@@ -26,7 +26,7 @@ pub use keys::KeyRow;
 pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
 pub use sessions::SessionRow;
-pub use stats::{AppUserCount, AppUserRow, EventCount};
+pub use stats::{AppUserCount, AppUserRow, EventCount, Rolled};
 pub use tokens::{NewToken, Rotation, TokenRow};
 pub use users::{NewUser, UserRow};
 

@@ -31,9 +31,17 @@ pub struct AppUserCount {
     pub users: i64,
 }
 
+/// The outcome of a rollup: whether this call moved the watermark, and the first
+/// instant not yet rolled up afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rolled {
+    pub moved: bool,
+    pub until: Epoch,
+}
+
 /// `WHERE` clauses limited to one application or not; the application id is always `$1`
 /// when present, so the planner sees a plain equality and uses the index.
-fn app_filter(app_id: Option<&str>) -> &'static str {
+pub(super) fn app_filter(app_id: Option<&str>) -> &'static str {
     if app_id.is_some() {
         "app_id = $1 AND"
     } else {
@@ -65,10 +73,13 @@ impl Store {
         name: &str,
         insert: &str,
         until: Epoch,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Rolled, StoreError> {
         let from = self.watermark(name).await?;
         if from >= until {
-            return Ok(false);
+            return Ok(Rolled {
+                moved: false,
+                until: from,
+            });
         }
         let mut tx = self.pool.begin().await?;
         let moved = sqlx::query("UPDATE stats_state SET value = $3 WHERE name = $1 AND value = $2")
@@ -79,7 +90,12 @@ impl Store {
             .await?
             .rows_affected();
         if moved == 0 {
-            return Ok(false);
+            drop(tx);
+            let until = self.watermark(name).await?;
+            return Ok(Rolled {
+                moved: false,
+                until,
+            });
         }
         sqlx::query(insert)
             .bind(from)
@@ -87,11 +103,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Rolled { moved: true, until })
     }
 
     /// Adds the token events of closed days before `until` to `token_daily`.
-    pub async fn roll_up_events(&self, until: Epoch) -> Result<bool, StoreError> {
+    pub async fn roll_up_events(&self, until: Epoch) -> Result<Rolled, StoreError> {
         let insert = format!(
             "INSERT INTO token_daily (app_id, day, grant_type, outcome, count) \
              SELECT app_id, at - at % {DAY}, grant_type, outcome, COUNT(*) FROM token_events \
@@ -102,41 +118,26 @@ impl Store {
         self.roll_up("token_daily", &insert, until).await
     }
 
-    /// Rolled-up daily counts for days in `[from, until)`.
-    pub async fn daily_counts(
+    /// Token events per bucket: closed days in `[from, until)` from the rollup, everything
+    /// at or after `until` raw, in buckets of `bucket` seconds; of one application or all.
+    /// The integers are written into the statement rather than bound: PostgreSQL's generic
+    /// plan for `at >= $n` assumes a third of the table matches and scans all of it, where
+    /// the literal lets it see that only the last day's rows do.
+    pub async fn token_counts(
         &self,
         app_id: Option<&str>,
         from: Epoch,
         until: Epoch,
-    ) -> Result<Vec<EventCount>, StoreError> {
-        let sql = format!(
-            "SELECT day AS bucket, grant_type, outcome, CAST(SUM(count) AS BIGINT) AS n FROM token_daily \
-             WHERE {} day >= $2 AND day < $3 GROUP BY day, grant_type, outcome",
-            app_filter(app_id)
-        );
-        Ok(sqlx::query_as(&sql)
-            .bind(app_id.unwrap_or_default())
-            .bind(from)
-            .bind(until)
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
-    /// Raw event counts at or after `from`, in buckets of `bucket` seconds. The two
-    /// integers are written into the statement rather than bound: PostgreSQL's generic plan
-    /// for `at >= $n` assumes a third of the table matches and scans all of it, where the
-    /// literal lets it see that only the last day's rows do.
-    pub async fn event_counts(
-        &self,
-        app_id: Option<&str>,
-        from: Epoch,
         bucket: i64,
     ) -> Result<Vec<EventCount>, StoreError> {
+        let filter = app_filter(app_id);
         let sql = format!(
-            "SELECT at - at % {bucket} AS bucket, grant_type, outcome, COUNT(*) AS n \
-             FROM token_events WHERE {} at >= {from} \
-             GROUP BY at - at % {bucket}, grant_type, outcome",
-            app_filter(app_id)
+            "SELECT day AS bucket, grant_type, outcome, CAST(SUM(count) AS BIGINT) AS n \
+             FROM token_daily WHERE {filter} day >= {from} AND day < {until} \
+             GROUP BY day, grant_type, outcome \
+             UNION ALL \
+             SELECT at - at % {bucket}, grant_type, outcome, COUNT(*) FROM token_events \
+             WHERE {filter} at >= {until} GROUP BY at - at % {bucket}, grant_type, outcome"
         );
         let mut query = sqlx::query_as(&sql);
         if let Some(id) = app_id {
