@@ -48,14 +48,6 @@ impl RouteTable {
         Self { apis }
     }
 
-    pub fn len(&self) -> usize {
-        self.apis.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.apis.is_empty()
-    }
-
     pub fn resolve<'a>(&'a self, method: &str, path: &'a str) -> Resolution<'a> {
         let Some((api, rest)) = self.apis.iter().find_map(|a| {
             let rest = path.strip_prefix(a.context.as_str())?;

@@ -82,16 +82,27 @@ impl GatewayCache {
             .await;
     }
 
+    /// `load`'s answer through `cache`, or straight from `load` when caching is off.
+    async fn through<K, V>(
+        &self,
+        cache: &Cache<K, V>,
+        key: K,
+        load: impl std::future::Future<Output = Result<V, StoreError>>,
+    ) -> Result<V, GatewayError>
+    where
+        K: std::hash::Hash + Eq + Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        if self.ttl.is_zero() {
+            return load.await.map_err(internal);
+        }
+        cache.try_get_with(key, load).await.map_err(internal)
+    }
+
     fn fresh_routes(&self) -> Option<Arc<RouteTable>> {
         let guard = self.routes.read().ok()?;
         let (at, table) = guard.as_ref()?;
         (at.elapsed() < self.ttl.max(Duration::from_secs(1))).then(|| table.clone())
-    }
-}
-
-impl Default for GatewayCache {
-    fn default() -> Self {
-        Self::new(Duration::from_secs(5), 100_000)
     }
 }
 
@@ -143,14 +154,7 @@ impl Services {
                 Err(e) => Err(e),
             }
         };
-        if self.gateway.ttl.is_zero() {
-            return load.await.map_err(internal);
-        }
-        self.gateway
-            .tokens
-            .try_get_with(key, load)
-            .await
-            .map_err(internal)
+        self.gateway.through(&self.gateway.tokens, key, load).await
     }
 
     async fn cached_subscription(&self, app_id: &str, api_id: &str) -> Result<bool, GatewayError> {
@@ -158,14 +162,9 @@ impl Services {
         let (app, api) = (app_id.to_owned(), api_id.to_owned());
         let key = (app.clone(), api.clone());
         let load = async move { store.is_subscribed(&app, &api).await };
-        if self.gateway.ttl.is_zero() {
-            return load.await.map_err(internal);
-        }
         self.gateway
-            .subscriptions
-            .try_get_with(key, load)
+            .through(&self.gateway.subscriptions, key, load)
             .await
-            .map_err(internal)
     }
 
     /// Decides whether `method path` with this Bearer token may reach a backend.
