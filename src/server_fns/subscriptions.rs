@@ -13,12 +13,7 @@ pub async fn get_catalogue() -> Result<Catalogue, AppError> {
     let services = cx::services()?;
     let apis = services.apis(true).await?;
     let apps = services.applications_of(&user).await?;
-    let mut subscribed = Vec::new();
-    for app in &apps {
-        for api in services.subscriptions(&user, &app.id).await? {
-            subscribed.push((app.id.clone(), api.id));
-        }
-    }
+    let subscribed = services.subscriptions_of(&user).await?;
     let config = expect_context::<std::sync::Arc<crate::server::config::Config>>();
     let gateway_url = format!(
         "https://{}:{}",
@@ -41,13 +36,12 @@ pub async fn get_catalogue() -> Result<Catalogue, AppError> {
 pub async fn app_subscriptions(app_id: String) -> Result<Vec<ApiView>, AppError> {
     let user = cx::require_user().await?;
     let services = cx::services()?;
-    let mut views = Vec::new();
-    for api in services.subscriptions(&user, &app_id).await? {
-        views.push(super::apis::api_view(
-            services.api_detail(&api.id).await?,
-            false,
-        ));
-    }
+    let views = services
+        .subscriptions(&user, &app_id)
+        .await?
+        .into_iter()
+        .map(|d| super::apis::api_view(d, false))
+        .collect();
     Ok(views)
 }
 

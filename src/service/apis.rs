@@ -6,6 +6,7 @@ use super::{ServiceError, Services};
 use crate::domain::api::{parse_method, ApiContext, PathTemplate};
 use crate::domain::{ScopeSet, ValidationError};
 use crate::store::{ApiRow, ResourceRow, StoreError};
+use std::collections::HashMap;
 
 /// What an admin fills in for an API.
 #[derive(Debug, Clone, Default)]
@@ -102,7 +103,7 @@ impl Services {
 
     pub async fn api_detail(&self, id: &str) -> Result<ApiDetail, ServiceError> {
         let api = self.store.api(id).await.map_err(not_found("API"))?;
-        let resources = self.store.resources(Some(&api.id)).await?;
+        let resources = self.store.resources(&api.id).await?;
         Ok(ApiDetail { api, resources })
     }
 
@@ -140,24 +141,15 @@ impl Services {
     /// Every API for admins, or only published ones, each with its resources.
     pub async fn apis(&self, published_only: bool) -> Result<Vec<ApiDetail>, ServiceError> {
         let apis = self.store.list_apis(published_only).await?;
-        let mut resources = if published_only {
-            self.store.resources(None).await?
-        } else {
-            let mut all = Vec::new();
-            for api in &apis {
-                all.extend(self.store.resources(Some(&api.id)).await?);
-            }
-            all
-        };
+        let mut by_api: HashMap<String, Vec<ResourceRow>> = HashMap::new();
+        for r in self.store.all_resources(published_only).await? {
+            by_api.entry(r.api_id.clone()).or_default().push(r);
+        }
         Ok(apis
             .into_iter()
-            .map(|api| {
-                let (mine, rest) = resources.drain(..).partition(|r| r.api_id == api.id);
-                resources = rest;
-                ApiDetail {
-                    api,
-                    resources: mine,
-                }
+            .map(|api| ApiDetail {
+                resources: by_api.remove(&api.id).unwrap_or_default(),
+                api,
             })
             .collect())
     }

@@ -3,7 +3,7 @@
 //! portal's Generate Access Token dialog.
 
 use super::error::not_found;
-use super::{ServiceError, Services};
+use super::{ApiDetail, ServiceError, Services};
 use crate::domain::DEFAULT_SCOPE;
 use crate::store::{ApiRow, ApplicationRow, ScopeRow, UserRow};
 
@@ -49,21 +49,43 @@ impl Services {
         Ok(())
     }
 
+    /// The APIs an application is subscribed to, with their resources.
     pub async fn subscriptions(
         &self,
         actor: &UserRow,
         app_id: &str,
-    ) -> Result<Vec<ApiRow>, ServiceError> {
+    ) -> Result<Vec<ApiDetail>, ServiceError> {
         let app = self.application_for(actor, app_id).await?;
-        Ok(self.store.subscribed_apis(&app.id).await?)
+        self.subscribed(&app.id).await
+    }
+
+    async fn subscribed(&self, app_id: &str) -> Result<Vec<ApiDetail>, ServiceError> {
+        let ids: Vec<String> = self
+            .store
+            .subscribed_apis(app_id)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        let mut apis = self.apis(false).await?;
+        apis.retain(|d| ids.contains(&d.api.id));
+        Ok(apis)
+    }
+
+    /// `(application, API)` pairs of every application `owner` has.
+    pub async fn subscriptions_of(
+        &self,
+        owner: &UserRow,
+    ) -> Result<Vec<(String, String)>, ServiceError> {
+        Ok(self.store.subscriptions_of_owner(&owner.id).await?)
     }
 
     /// The scopes worth asking for in the portal: `default` and those of the resources
     /// of the application's subscribed APIs.
     pub async fn offered_scopes(&self, app_id: &str) -> Result<Vec<ScopeRow>, ServiceError> {
         let mut names = vec![DEFAULT_SCOPE.to_owned()];
-        for api in self.store.subscribed_apis(app_id).await? {
-            for r in self.store.resources(Some(&api.id)).await? {
+        for api in self.subscribed(app_id).await? {
+            for r in api.resources {
                 names.extend(r.scopes.split_whitespace().map(str::to_owned));
             }
         }

@@ -121,23 +121,33 @@ impl Store {
         )
     }
 
-    /// Resources of one API, or of every published API when `api_id` is `None`.
-    pub async fn resources(&self, api_id: Option<&str>) -> Result<Vec<ResourceRow>, StoreError> {
-        let sql = match api_id {
-            Some(_) => format!(
-                "SELECT {RESOURCE_COLUMNS} FROM api_resources WHERE api_id = $1 ORDER BY path, method"
-            ),
-            None => format!(
-                "SELECT r.{} FROM api_resources r JOIN apis a ON a.id = r.api_id \
-                 WHERE a.published = 1 ORDER BY r.path, r.method",
-                RESOURCE_COLUMNS.replace(", ", ", r.")
-            ),
+    /// The resources of one API.
+    pub async fn resources(&self, api_id: &str) -> Result<Vec<ResourceRow>, StoreError> {
+        let sql = format!(
+            "SELECT {RESOURCE_COLUMNS} FROM api_resources WHERE api_id = $1 ORDER BY path, method"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(api_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The resources of every API, or of the published ones, in one query.
+    pub async fn all_resources(
+        &self,
+        published_only: bool,
+    ) -> Result<Vec<ResourceRow>, StoreError> {
+        let filter = if published_only {
+            "WHERE a.published = 1"
+        } else {
+            ""
         };
-        let mut q = sqlx::query_as(&sql);
-        if let Some(id) = api_id {
-            q = q.bind(id);
-        }
-        Ok(q.fetch_all(&self.pool).await?)
+        let sql = format!(
+            "SELECT r.{} FROM api_resources r JOIN apis a ON a.id = r.api_id {filter} \
+             ORDER BY r.path, r.method",
+            RESOURCE_COLUMNS.replace(", ", ", r.")
+        );
+        Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
     }
 
     /// Subscribes; subscribing twice changes nothing.
@@ -177,6 +187,20 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(n > 0)
+    }
+
+    /// `(application, API)` pairs subscribed by the applications of one owner.
+    pub async fn subscriptions_of_owner(
+        &self,
+        owner_id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT s.app_id, s.api_id FROM subscriptions s \
+             JOIN applications a ON a.id = s.app_id WHERE a.owner_id = $1",
+        )
+        .bind(owner_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The APIs an application is subscribed to.
