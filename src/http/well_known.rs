@@ -11,8 +11,7 @@ pub async fn metadata(
     State(config): State<Arc<Config>>,
     State(services): State<Services>,
 ) -> Json<Value> {
-    let ports = config.ports();
-    let issuer = format!("https://{}:{}", config.server.hostname, ports.portal_https);
+    let issuer = config.portal_url();
     let scopes: Vec<String> = services
         .scopes()
         .await

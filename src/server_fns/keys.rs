@@ -21,12 +21,11 @@ fn key_type(raw: &str) -> Result<KeyType, AppError> {
 #[cfg(feature = "ssr")]
 fn endpoints() -> super::Endpoints {
     let config = expect_context::<std::sync::Arc<crate::server::config::Config>>();
-    let p = config.ports();
-    let host = &config.server.hostname;
+    let gateway = config.gateway_url();
     super::Endpoints {
-        token: format!("https://{host}:{}/token", p.gateway_https),
-        revoke: format!("https://{host}:{}/revoke", p.gateway_https),
-        introspect: format!("https://{host}:{}/oauth2/introspect", p.portal_https),
+        token: format!("{gateway}/token"),
+        revoke: format!("{gateway}/revoke"),
+        introspect: format!("{}/oauth2/introspect", config.portal_url()),
     }
 }
 

@@ -15,11 +15,7 @@ pub async fn get_catalogue() -> Result<Catalogue, AppError> {
     let apps = services.applications_of(&user).await?;
     let subscribed = services.subscriptions_of(&user).await?;
     let config = expect_context::<std::sync::Arc<crate::server::config::Config>>();
-    let gateway_url = format!(
-        "https://{}:{}",
-        config.server.hostname,
-        config.ports().gateway_https
-    );
+    let gateway_url = config.gateway_url();
     Ok(Catalogue {
         apis: apis
             .into_iter()

@@ -144,6 +144,24 @@ impl Config {
             .or_else(|e| fail("log.level", e.to_string()))
     }
 
+    /// The HTTPS gateway's base URL as clients reach it (`[server] hostname`).
+    pub fn gateway_url(&self) -> String {
+        format!(
+            "https://{}:{}",
+            self.server.hostname,
+            self.ports().gateway_https
+        )
+    }
+
+    /// The portal's base URL as clients reach it.
+    pub fn portal_url(&self) -> String {
+        format!(
+            "https://{}:{}",
+            self.server.hostname,
+            self.ports().portal_https
+        )
+    }
+
     pub fn ports(&self) -> Ports {
         let o = self.server.offset;
         Ports {
