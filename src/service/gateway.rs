@@ -2,10 +2,10 @@
 //! Bearer token is active, subscribed to that API and carries one of the resource's
 //! scopes (RFC 6750). Proxying is the transport's job (`http::gateway`).
 //!
-//! Staleness bound: token checks, subscription checks and the route table are cached in
-//! memory for `[gateway] cache_seconds` (default 5). A revoked token, a removed
-//! subscription or an API changed on another server takes effect within that bound;
-//! changes made through this server reach its route table at once.
+//! Staleness bound: token checks (the gateway's and introspection's), subscription checks
+//! and the route table are cached in memory for `[gateway] cache_seconds` (default 5). A
+//! token revoked, a subscription removed or an API changed on another server takes effect
+//! within that bound; through this server, at once.
 
 use super::{ServiceError, Services};
 use crate::crypto;
@@ -47,7 +47,9 @@ pub struct Pass {
 pub struct GatewayCache {
     ttl: Duration,
     routes: RwLock<Option<(Instant, Arc<RouteTable>)>>,
-    tokens: Cache<String, Option<Arc<TokenRow>>>,
+    /// By access-token digest: the row (if any) and the store's revocation count when it
+    /// was read, so a revocation made here outdates it at once.
+    tokens: Cache<String, (u64, Option<Arc<TokenRow>>)>,
     subscriptions: Cache<(String, String), bool>,
 }
 
@@ -88,15 +90,18 @@ impl GatewayCache {
         cache: &Cache<K, V>,
         key: K,
         load: impl std::future::Future<Output = Result<V, StoreError>>,
-    ) -> Result<V, GatewayError>
+    ) -> Result<V, StoreError>
     where
         K: std::hash::Hash + Eq + Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
         if self.ttl.is_zero() {
-            return load.await.map_err(internal);
+            return load.await;
         }
-        cache.try_get_with(key, load).await.map_err(internal)
+        cache
+            .try_get_with(key, load)
+            .await
+            .map_err(|e| StoreError::Other(e.to_string()))
     }
 
     fn fresh_routes(&self) -> Option<Arc<RouteTable>> {
@@ -144,17 +149,38 @@ impl Services {
         Ok(table)
     }
 
-    async fn cached_token(&self, digest: String) -> Result<Option<Arc<TokenRow>>, GatewayError> {
-        let store = self.store.clone();
-        let key = digest.clone();
-        let load = async move {
-            match store.token_by_access_digest(&digest).await {
-                Ok(row) => Ok(Some(Arc::new(row))),
-                Err(StoreError::NotFound) => Ok(None),
-                Err(e) => Err(e),
+    /// The token row with this access-token digest, through the gateway's cache.
+    pub(crate) async fn cached_token(
+        &self,
+        digest: String,
+    ) -> Result<Option<Arc<TokenRow>>, StoreError> {
+        let load = |digest: String| {
+            let store = self.store.clone();
+            // Read the count first: a revocation committed after it outdates the row.
+            let seen = store.revocations();
+            async move {
+                match store.token_by_access_digest(&digest).await {
+                    Ok(row) => Ok((seen, Some(Arc::new(row)))),
+                    Err(StoreError::NotFound) => Ok((seen, None)),
+                    Err(e) => Err(e),
+                }
             }
         };
-        self.gateway.through(&self.gateway.tokens, key, load).await
+        let seen = self.store.revocations();
+        let cache = &self.gateway.tokens;
+        let (read_at, row) = self
+            .gateway
+            .through(cache, digest.clone(), load(digest.clone()))
+            .await?;
+        if read_at >= seen {
+            return Ok(row);
+        }
+        // Cached before a revocation made through this server: read it again.
+        let fresh = load(digest.clone()).await?;
+        if !self.gateway.ttl.is_zero() {
+            cache.insert(digest, fresh.clone()).await;
+        }
+        Ok(fresh.1)
     }
 
     async fn cached_subscription(&self, app_id: &str, api_id: &str) -> Result<bool, GatewayError> {
@@ -165,6 +191,7 @@ impl Services {
         self.gateway
             .through(&self.gateway.subscriptions, key, load)
             .await
+            .map_err(internal)
     }
 
     /// Decides whether `method path` with this Bearer token may reach a backend.
@@ -193,7 +220,8 @@ impl Services {
         let token = bearer.ok_or(GatewayError::MissingToken)?;
         let row = self
             .cached_token(crypto::digest(token))
-            .await?
+            .await
+            .map_err(internal)?
             .ok_or(GatewayError::InvalidToken("the access token is not valid"))?;
         if row.revoked_at.is_some() {
             return Err(GatewayError::InvalidToken("the access token was revoked"));

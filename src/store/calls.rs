@@ -39,23 +39,15 @@ pub struct AppCallCount {
 const ERRORS: &str = "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)";
 
 impl Store {
-    /// Writes a batch of calls in one transaction, a few dozen rows per statement: SQLite
-    /// matches bound parameters by name, so a statement's cost grows with the square of
-    /// its parameter count.
+    /// Writes a batch of calls in one transaction, 16 rows per statement.
     pub async fn insert_calls(&self, calls: &[CallRecord]) -> Result<(), StoreError> {
         const ROWS: usize = 16;
         let mut tx = self.pool.begin().await?;
         for chunk in calls.chunks(ROWS) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let p: Vec<String> = (1..=7).map(|j| format!("${}", i * 7 + j)).collect();
-                    format!("({})", p.join(", "))
-                })
-                .collect();
             let sql = format!(
                 "INSERT INTO api_calls (app_id, api_id, resource, status, latency_ms, latency_bucket, at) \
                  VALUES {}",
-                rows.join(", ")
+                super::placeholders(chunk.len(), 7)
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {

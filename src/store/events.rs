@@ -25,28 +25,41 @@ pub struct TokenEventRow {
     pub at: Epoch,
 }
 
-pub(super) async fn insert_event(
+/// Rows per INSERT: 8 columns each keeps a statement at 128 parameters.
+const EVENTS_PER_STATEMENT: usize = 16;
+
+/// Records events, several rows per statement, and counts password grants towards their
+/// application's registered users.
+pub(super) async fn insert_events(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    e: &TokenEvent,
+    events: &[&TokenEvent],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO token_events (id, app_id, key_type, grant_type, user_id, username, outcome, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(&e.app_id)
-    .bind(&e.key_type)
-    .bind(&e.grant_type)
-    .bind(&e.user_id)
-    .bind(&e.username)
-    .bind(e.outcome)
-    .bind(e.at)
-    .execute(&mut **tx)
-    .await?;
-    if let (Some(user_id), Some(username), "issued", "password") =
-        (&e.user_id, &e.username, e.outcome, e.grant_type.as_str())
-    {
-        register_user(tx, e, user_id, username).await?;
+    for chunk in events.chunks(EVENTS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO token_events (id, app_id, key_type, grant_type, user_id, username, outcome, at) \
+             VALUES {}",
+            super::placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(&e.app_id)
+                .bind(&e.key_type)
+                .bind(&e.grant_type)
+                .bind(&e.user_id)
+                .bind(&e.username)
+                .bind(e.outcome)
+                .bind(e.at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    for e in events {
+        if let (Some(user_id), Some(username), "issued", "password") =
+            (&e.user_id, &e.username, e.outcome, e.grant_type.as_str())
+        {
+            register_user(tx, e, user_id, username).await?;
+        }
     }
     Ok(())
 }
@@ -83,7 +96,7 @@ impl Store {
     /// Records an event that has no token of its own (a failed grant, a revocation).
     pub async fn record_event(&self, event: &TokenEvent) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        insert_event(&mut tx, event).await?;
+        insert_events(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(())
     }

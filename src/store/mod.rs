@@ -31,6 +31,8 @@ pub use tokens::{NewToken, Rotation, TokenRow};
 pub use users::{NewUser, UserRow};
 
 use sqlx::AnyPool;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// A handle on the database; cheap to clone (the pool is shared).
 #[derive(Clone)]
@@ -38,6 +40,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     writer: batch::Writer,
+    /// Counts committed revocations made through this process, so caches of token rows
+    /// can tell that a row they hold may be stale (`revocations`).
+    revocations: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -48,9 +53,43 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters each: the VALUES list of
+/// a multi-row INSERT. Callers keep statements to a few hundred parameters, because
+/// SQLite matches bound parameters by name, so a statement's binding cost grows with the
+/// square of its parameter count.
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for col in 0..columns {
+            if col > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", row * columns + col + 1));
+        }
+        out.push(')');
+    }
+    out
+}
+
 impl Store {
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Grows after every committed revocation made through this process. A token row read
+    /// while it had the same value is still current as far as this process knows.
+    pub fn revocations(&self) -> u64 {
+        self.revocations.load(Ordering::Acquire)
+    }
+
+    fn revoked(&self, rows: u64) {
+        if rows > 0 {
+            self.revocations.fetch_add(1, Ordering::AcqRel);
+        }
     }
 
     /// Runs the embedded migrations for this backend.

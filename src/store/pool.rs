@@ -119,6 +119,7 @@ impl Store {
             pool,
             backend,
             writer,
+            revocations: Default::default(),
         })
     }
 }

@@ -100,7 +100,9 @@ impl Store {
 
     async fn revoke_where(&self, filter: &str, value: &str, now: Epoch) -> Result<u64, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        revoke_in(&mut conn, filter, value, now).await
+        let revoked = revoke_in(&mut conn, filter, value, now).await?;
+        self.revoked(revoked);
+        Ok(revoked)
     }
 
     /// Revokes one issuance (`family` false) or its whole family and records `event` in
@@ -115,9 +117,10 @@ impl Store {
         let filter = if family { "family_id = $2" } else { "id = $2" };
         let revoked = revoke_in(&mut tx, filter, id, event.at).await?;
         if revoked > 0 {
-            super::events::insert_event(&mut tx, event).await?;
+            super::events::insert_events(&mut tx, &[event]).await?;
         }
         tx.commit().await?;
+        self.revoked(revoked);
         Ok(revoked)
     }
 
@@ -140,33 +143,42 @@ impl Store {
     }
 }
 
-pub(super) async fn insert_token(
+/// Rows per INSERT: 16 columns each keeps a statement at 128 parameters.
+const TOKENS_PER_STATEMENT: usize = 8;
+
+/// Stores new tokens, several rows per statement (a batch of rotations is a handful of
+/// statements instead of one per token).
+pub(super) async fn insert_tokens(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    t: &NewToken,
+    tokens: &[&NewToken],
 ) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO tokens ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-    );
-    sqlx::query(&sql)
-        .bind(&t.id)
-        .bind(&t.access_digest)
-        .bind(&t.refresh_digest)
-        .bind(&t.family_id)
-        .bind(&t.consumer_key)
-        .bind(&t.app_id)
-        .bind(&t.key_type)
-        .bind(&t.grant_type)
-        .bind(&t.user_id)
-        .bind(&t.username)
-        .bind(&t.scopes)
-        .bind(t.issued_at)
-        .bind(t.expires_at)
-        .bind(t.refresh_expires_at)
-        .bind(t.refresh_used_at)
-        .bind(t.revoked_at)
-        .execute(&mut **tx)
-        .await?;
+    for chunk in tokens.chunks(TOKENS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO tokens ({COLUMNS}) VALUES {}",
+            super::placeholders(chunk.len(), 16)
+        );
+        let mut q = sqlx::query(&sql);
+        for t in chunk {
+            q = q
+                .bind(&t.id)
+                .bind(&t.access_digest)
+                .bind(&t.refresh_digest)
+                .bind(&t.family_id)
+                .bind(&t.consumer_key)
+                .bind(&t.app_id)
+                .bind(&t.key_type)
+                .bind(&t.grant_type)
+                .bind(&t.user_id)
+                .bind(&t.username)
+                .bind(&t.scopes)
+                .bind(t.issued_at)
+                .bind(t.expires_at)
+                .bind(t.refresh_expires_at)
+                .bind(t.refresh_used_at)
+                .bind(t.revoked_at);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use crate::on_both_backends;
 use crate::support::gateway::fixture;
 use crate::support::Backend;
 use portico::service::ScopeInput;
+use portico::store::{DatabaseUrl, Store};
 
 on_both_backends!(
     the_seeds_scope_rule_lets_update_through_only_with_the_update_scope,
@@ -11,7 +12,8 @@ on_both_backends!(
     requests_without_a_usable_token_get_401_with_a_bearer_challenge,
     an_application_must_be_subscribed_to_the_api,
     unknown_paths_and_methods_are_404_and_405,
-    revocation_takes_effect_within_the_cache_bound,
+    revocation_here_takes_effect_at_once,
+    revocation_elsewhere_takes_effect_within_the_cache_bound,
     role_restricted_scopes_go_only_to_users_with_the_role,
 );
 
@@ -146,8 +148,8 @@ async fn unknown_paths_and_methods_are_404_and_405(b: Backend) {
     assert_eq!(f.call("GET", "/menu", Some(&token)).await.status(), 404);
 }
 
-async fn revocation_takes_effect_within_the_cache_bound(b: Backend) {
-    let Some(f) = fixture(b, |c| c.gateway.cache_seconds = 1).await else {
+async fn revocation_here_takes_effect_at_once(b: Backend) {
+    let Some(f) = fixture(b, |c| c.gateway.cache_seconds = 600).await else {
         return;
     };
     let token = f.token("read").await;
@@ -162,6 +164,25 @@ async fn revocation_takes_effect_within_the_cache_bound(b: Backend) {
         .await
         .unwrap();
     assert_eq!(revoked.status(), 200);
+    // The row is still cached, but a revocation made here outdates it.
+    let res = f.call("GET", "/menu", Some(&token)).await;
+    assert_eq!(res.status(), 401);
+    assert!(challenge(&res).contains("invalid_token"));
+}
+
+async fn revocation_elsewhere_takes_effect_within_the_cache_bound(b: Backend) {
+    let Some(f) = fixture(b, |c| c.gateway.cache_seconds = 1).await else {
+        return;
+    };
+    let token = f.token("read").await;
+    assert_eq!(f.call("GET", "/menu", Some(&token)).await.status(), 200);
+    // Another server sharing the database revokes the user's tokens.
+    let url = DatabaseUrl::parse(f.app.database_url()).unwrap();
+    let elsewhere = Store::connect(&url, 1).await.unwrap();
+    let user = f.app.services.store.user_by_username("dev").await.unwrap();
+    let revoked = elsewhere.revoke_tokens_of_user(&user.id, 1).await.unwrap();
+    assert_eq!(revoked, 1);
+    elsewhere.close().await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let res = f.call("GET", "/menu", Some(&token)).await;
     assert_eq!(res.status(), 401);

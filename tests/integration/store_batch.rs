@@ -4,8 +4,10 @@
 use crate::on_both_backends;
 use crate::store_contract::{event, token};
 use crate::support::{store_on, Backend};
+use portico::store::Rotation;
 
 on_both_backends!(a_failing_token_write_fails_alone_in_its_batch);
+on_both_backends!(a_refresh_token_presented_twice_in_one_batch_rotates_once);
 
 async fn a_failing_token_write_fails_alone_in_its_batch(b: Backend) {
     let Some((s, _db)) = store_on(b).await else {
@@ -38,4 +40,56 @@ async fn a_failing_token_write_fails_alone_in_its_batch(b: Backend) {
     assert_eq!(failed, 1);
     let events = s.events_of_application("app", 0).await.unwrap();
     assert_eq!(events.len(), 20, "the failed write left no event behind");
+}
+
+async fn a_refresh_token_presented_twice_in_one_batch_rotates_once(b: Backend) {
+    let Some((s, _db)) = store_on(b).await else {
+        return;
+    };
+    let issued = event("app", "issued");
+    for old in ["old0", "old1", "old2"] {
+        s.issue_token(&token(old, "app", old), &issued)
+            .await
+            .unwrap();
+    }
+    // Four successors each of three refresh tokens, all submitted at once (one batch on
+    // SQLite): exactly one per refresh token may win, whatever the order.
+    let rotations = (0..12).map(|i| {
+        let s = s.clone();
+        let old = format!("old{}", i % 3);
+        let mut next = token(&format!("next{i}"), "app", &old);
+        next.issued_at = 150;
+        tokio::spawn(async move {
+            let refreshed = event("app", "refreshed");
+            (
+                old.clone(),
+                s.rotate_token(&old, &next, &refreshed).await.unwrap(),
+            )
+        })
+    });
+    let mut winners = std::collections::HashMap::new();
+    for r in rotations.collect::<Vec<_>>() {
+        let (old, outcome) = r.await.unwrap();
+        if outcome == Rotation::Rotated {
+            *winners.entry(old).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(winners.len(), 3, "each refresh token rotated: {winners:?}");
+    assert!(winners.values().all(|n| *n == 1), "{winners:?}");
+    for old in ["old0", "old1", "old2"] {
+        let row = s.token_by_id(old).await.unwrap();
+        assert_eq!(row.refresh_used_at, Some(150));
+    }
+    let mut stored = 0;
+    for i in 0..12 {
+        stored += usize::from(
+            s.token_by_access_digest(&format!("a-next{i}"))
+                .await
+                .is_ok(),
+        );
+    }
+    assert_eq!(stored, 3, "a losing rotation stored no token");
+    let events = s.events_of_application("app", 0).await.unwrap();
+    let refreshed = events.iter().filter(|e| e.outcome == "refreshed").count();
+    assert_eq!(refreshed, 3, "only the winning rotations left an event");
 }

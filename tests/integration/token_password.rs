@@ -114,6 +114,9 @@ async fn locking_a_user_refuses_grants_and_revokes_tokens(b: Backend) {
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password,refresh_token").await;
     let t = app.password_tokens(&c, "alice", "alice-password").await;
+    let access = t["access_token"].as_str().unwrap();
+    // Introspected first, so the revocation must also reach the cached row.
+    assert!(app.services.introspect(access, None).await.unwrap().active);
     app.services.set_locked("alice", true).await.unwrap();
     let res = app.password_grant(&c, "alice", "alice-password").await;
     assert_eq!(res.status(), 400);
@@ -144,6 +147,8 @@ async fn changing_a_password_revokes_the_users_tokens(b: Backend) {
     app.user("alice", "alice-password").await;
     let c = app.client("alice", "password").await;
     let t = app.password_tokens(&c, "alice", "alice-password").await;
+    let access = t["access_token"].as_str().unwrap();
+    assert!(app.services.introspect(access, None).await.unwrap().active);
     let pw = secrecy::SecretString::from("a brand new password");
     app.services
         .set_password("alice", &pw, false)

@@ -52,6 +52,8 @@ async fn replaying_a_used_refresh_token_revokes_the_family(b: Backend) {
     let first = app.password_tokens(&c, "alice", "alice-password").await;
     let rt1 = first["refresh_token"].as_str().unwrap();
     let second: Value = refresh(&app, &c, rt1, None).await.json().await.unwrap();
+    let at2 = second["access_token"].as_str().unwrap();
+    assert!(app.services.introspect(at2, None).await.unwrap().active);
     assert_eq!(
         error(refresh(&app, &c, rt1, None).await).await,
         "invalid_grant"
@@ -62,7 +64,6 @@ async fn replaying_a_used_refresh_token_revokes_the_family(b: Backend) {
         error(refresh(&app, &c, rt2, None).await).await,
         "invalid_grant"
     );
-    let at2 = second["access_token"].as_str().unwrap();
     assert!(!app.services.introspect(at2, None).await.unwrap().active);
 }
 

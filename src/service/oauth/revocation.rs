@@ -26,7 +26,13 @@ impl Services {
         };
         for kind in order {
             let found = match kind {
-                Matched::Access => self.store.token_by_access_digest(&digest).await,
+                // Access tokens through the gateway's cache: resource servers introspect
+                // the same token again and again (staleness bound in `service::gateway`).
+                Matched::Access => match self.cached_token(digest.clone()).await {
+                    Ok(Some(row)) => Ok(std::sync::Arc::unwrap_or_clone(row)),
+                    Ok(None) => Err(StoreError::NotFound),
+                    Err(e) => Err(e),
+                },
                 Matched::Refresh => self.store.token_by_refresh_digest(&digest).await,
             };
             match found {

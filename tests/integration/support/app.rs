@@ -64,6 +64,11 @@ pub async fn spawn_with(backend: Backend, tweak: impl Fn(&mut Config)) -> Option
 }
 
 impl TestApp {
+    /// The database this app runs on, for a second server sharing it.
+    pub fn database_url(&self) -> &str {
+        &self._db.url
+    }
+
     pub fn portal(&self, path: &str) -> String {
         format!("https://localhost:{}{path}", self.ports.portal_https)
     }
