@@ -11,7 +11,7 @@
 use super::events::insert_events;
 use super::tokens::{insert_tokens, Rotation};
 use super::{NewToken, StoreError, TokenEvent};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use std::collections::HashSet;
 use tokio::sync::{mpsc, oneshot};
 
@@ -41,7 +41,9 @@ impl Writer {
             super::Backend::Postgres => Writer::Direct(pool),
             super::Backend::Sqlite => {
                 let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
-                tokio::spawn(run(pool, rx));
+                let (running, stopped) = oneshot::channel();
+                tokio::spawn(checkpoints(pool.clone(), stopped));
+                tokio::spawn(run(pool, rx, running));
                 Writer::Batched(queue)
             }
         }
@@ -65,30 +67,91 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut rx: mpsc::Receiver<(Write, Reply)>) {
+/// Commits batches on a connection of its own, kept between batches: a connection's page
+/// cache survives its own commits but not another connection's, so a writer that moved
+/// from one pooled connection to the next would start every batch with a cold cache. It
+/// is detached from the pool, so closing the pool does not wait for it.
+async fn run(pool: AnyPool, mut rx: mpsc::Receiver<(Write, Reply)>, _running: oneshot::Sender<()>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut conn: Option<AnyConnection> = None;
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        commit(&pool, &mut batch).await;
+        if conn.is_none() {
+            match pool.acquire().await {
+                Ok(c) => conn = Some(own_connection(c).await),
+                Err(e) => refuse(&mut batch, &e),
+            }
+        }
+        if let Some(c) = conn.as_mut() {
+            if !commit(c, &mut batch).await {
+                // The transaction itself failed: start again on a fresh connection.
+                conn = None;
+            }
+        }
     }
 }
 
-async fn commit(pool: &AnyPool, batch: &mut Vec<(Write, Reply)>) {
-    let (outcome, results) = match all_or_nothing(pool, batch).await {
+/// Detaches the writer's connection and leaves WAL checkpoints to `checkpoints`, so that
+/// copying pages back into the database file happens beside the writer, not in its turn.
+async fn own_connection(conn: sqlx::pool::PoolConnection<sqlx::Any>) -> AnyConnection {
+    let mut conn = conn.detach();
+    if let Err(e) = sqlx::query("PRAGMA wal_autocheckpoint = 0")
+        .execute(&mut conn)
+        .await
+    {
+        tracing::warn!(error = %e, "the token writer checkpoints its own commits");
+    }
+    conn
+}
+
+/// Checkpoints the WAL until the writer stops. PASSIVE never waits for the writer or for
+/// readers; the other connections still checkpoint on their own past 1,000 pages.
+async fn checkpoints(pool: AnyPool, mut writer_stopped: oneshot::Receiver<()>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut writer_stopped => return,
+            _ = every.tick() => {}
+        }
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
+}
+
+/// Answers every write of a batch that could not be attempted.
+fn refuse(batch: &mut Vec<(Write, Reply)>, e: &sqlx::Error) {
+    for (_, reply) in batch.drain(..) {
+        let _ = reply.send(Err(StoreError::Other(format!("token batch failed: {e}"))));
+    }
+}
+
+/// Commits a batch and answers its writers; `false` when the connection failed.
+async fn commit(conn: &mut AnyConnection, batch: &mut Vec<(Write, Reply)>) -> bool {
+    let (outcome, results) = match all_or_nothing(conn, batch).await {
         Ok(Some(results)) => (Ok(()), results),
         // A write failed (or the commit did): nothing was kept, so run them again one
         // savepoint each, to keep the good ones and report the bad one to its caller.
-        _ => isolated(pool, batch).await,
+        _ => isolated(conn, batch).await,
     };
+    if let Err(e) = &outcome {
+        refuse(batch, e);
+        return false;
+    }
     let mut results = results.into_iter();
     for (_, reply) in batch.drain(..) {
-        let answer = match &outcome {
-            Ok(()) => results
-                .next()
-                .unwrap_or_else(|| Err(StoreError::Other("token write not applied".into()))),
-            Err(e) => Err(StoreError::Other(format!("token batch failed: {e}"))),
-        };
+        let answer = results
+            .next()
+            .unwrap_or_else(|| Err(StoreError::Other("token write not applied".into())));
         let _ = reply.send(answer);
     }
+    true
 }
 
 type Results = Vec<Result<Rotation, StoreError>>;
@@ -96,10 +159,10 @@ type Results = Vec<Result<Rotation, StoreError>>;
 /// The common case: every write succeeds, in one transaction. `None` when a statement
 /// failed (the transaction is dropped, so rolled back).
 async fn all_or_nothing(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     batch: &[(Write, Reply)],
 ) -> Result<Option<Results>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = conn.begin().await?;
     let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
     let Ok(rotations) = apply(&mut tx, &writes).await else {
         return Ok(None);
@@ -108,10 +171,13 @@ async fn all_or_nothing(
     Ok(Some(rotations.into_iter().map(Ok).collect()))
 }
 
-async fn isolated(pool: &AnyPool, batch: &[(Write, Reply)]) -> (Result<(), sqlx::Error>, Results) {
+async fn isolated(
+    conn: &mut AnyConnection,
+    batch: &[(Write, Reply)],
+) -> (Result<(), sqlx::Error>, Results) {
     let mut results = Vec::with_capacity(batch.len());
     let outcome = async {
-        let mut tx = pool.begin().await?;
+        let mut tx = conn.begin().await?;
         for (write, _) in batch {
             sqlx::query("SAVEPOINT token_write")
                 .execute(&mut *tx)
@@ -198,9 +264,11 @@ async fn claim_refresh_tokens(
     let mut claimed = HashSet::with_capacity(presented.len());
     for chunk in presented.chunks(CLAIMS_PER_STATEMENT) {
         let at = chunk.iter().map(|(_, at)| *at).max().unwrap_or_default();
-        let ids: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let mut params = super::markers(tx, 1, chunk.len() + 1).into_iter();
+        let at_param = params.next().unwrap_or_default();
+        let ids: Vec<String> = params.collect();
         let sql = format!(
-            "UPDATE tokens SET refresh_used_at = $1 WHERE id IN ({}) \
+            "UPDATE tokens SET refresh_used_at = {at_param} WHERE id IN ({}) \
              AND refresh_used_at IS NULL AND revoked_at IS NULL RETURNING id",
             ids.join(", ")
         );

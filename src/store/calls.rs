@@ -47,7 +47,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO api_calls (app_id, api_id, resource, status, latency_ms, latency_bucket, at) \
                  VALUES {}",
-                super::placeholders(chunk.len(), 7)
+                super::placeholders(&tx, chunk.len(), 7)
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {

@@ -25,8 +25,8 @@ pub struct TokenEventRow {
     pub at: Epoch,
 }
 
-/// Rows per INSERT: 8 columns each keeps a statement at 128 parameters.
-const EVENTS_PER_STATEMENT: usize = 16;
+/// Rows per INSERT, so a batch of rotations is a statement or two.
+const EVENTS_PER_STATEMENT: usize = 64;
 
 /// Records events, several rows per statement, and counts password grants towards their
 /// application's registered users.
@@ -38,12 +38,12 @@ pub(super) async fn insert_events(
         let sql = format!(
             "INSERT INTO token_events (id, app_id, key_type, grant_type, user_id, username, outcome, at) \
              VALUES {}",
-            super::placeholders(chunk.len(), 8)
+            super::placeholders(tx, chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
         for e in chunk {
             q = q
-                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(uuid::Uuid::now_v7().to_string())
                 .bind(&e.app_id)
                 .bind(&e.key_type)
                 .bind(&e.grant_type)

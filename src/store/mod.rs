@@ -53,26 +53,31 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters each: the VALUES list of
-/// a multi-row INSERT. Callers keep statements to a few hundred parameters, because
-/// SQLite matches bound parameters by name, so a statement's binding cost grows with the
-/// square of its parameter count.
-pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
-    let mut out = String::with_capacity(rows * columns * 5);
-    for row in 0..rows {
-        if row > 0 {
-            out.push_str(", ");
-        }
-        out.push('(');
-        for col in 0..columns {
-            if col > 0 {
-                out.push_str(", ");
+/// Bound-parameter markers for positions `first..first + count` (from 1): `$n` on
+/// PostgreSQL; a plain `?` on SQLite, which binds those in order, where a named marker is
+/// looked up by name, at a cost that grows with the square of a statement's parameters.
+pub(crate) fn markers(conn: &sqlx::AnyConnection, first: usize, count: usize) -> Vec<String> {
+    let anonymous = conn.backend_name() == "SQLite";
+    (first..first + count)
+        .map(|n| {
+            if anonymous {
+                "?".to_owned()
+            } else {
+                format!("${n}")
             }
-            out.push_str(&format!("${}", row * columns + col + 1));
-        }
-        out.push(')');
-    }
-    out
+        })
+        .collect()
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters each: the VALUES list of
+/// a multi-row INSERT.
+pub(crate) fn placeholders(conn: &sqlx::AnyConnection, rows: usize, columns: usize) -> String {
+    let all = markers(conn, 1, rows * columns);
+    let rows: Vec<String> = all
+        .chunks(columns.max(1))
+        .map(|row| format!("({})", row.join(", ")))
+        .collect();
+    rows.join(", ")
 }
 
 impl Store {

@@ -100,9 +100,13 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the writer; FULL makes each commit
                         // durable; the busy timeout queues writers instead of failing them.
+                        // Temporary storage in memory keeps the statement journal of a
+                        // multi-row INSERT (the undo for that statement alone) out of a
+                        // temporary file created and deleted for every batch.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA temp_store = MEMORY;",
                         )
                         .await?;
                     }

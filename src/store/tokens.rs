@@ -143,8 +143,8 @@ impl Store {
     }
 }
 
-/// Rows per INSERT: 16 columns each keeps a statement at 128 parameters.
-const TOKENS_PER_STATEMENT: usize = 8;
+/// Rows per INSERT, so a batch of rotations is a statement or two.
+const TOKENS_PER_STATEMENT: usize = 32;
 
 /// Stores new tokens, several rows per statement (a batch of rotations is a handful of
 /// statements instead of one per token).
@@ -155,7 +155,7 @@ pub(super) async fn insert_tokens(
     for chunk in tokens.chunks(TOKENS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO tokens ({COLUMNS}) VALUES {}",
-            super::placeholders(chunk.len(), 16)
+            super::placeholders(tx, chunk.len(), 16)
         );
         let mut q = sqlx::query(&sql);
         for t in chunk {
