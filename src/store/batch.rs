@@ -1,16 +1,16 @@
 //! Token writes. Every issued or rotated token must be durable before its response
-//! leaves. On SQLite, where writers take turns anyway and each commit costs an fsync, one
-//! writer task commits whatever token writes queued up while the previous commit was
-//! running, in one transaction (group commit) of a handful of multi-row statements, since
-//! on a busy machine each statement's round trip to SQLite's thread costs more than the
-//! work it does. Should a statement fail, the batch is run again with each write inside
-//! its own savepoint, so the failing write is undone alone and reported to its own
-//! caller only. PostgreSQL commits concurrently on many
-//! connections, so there each write is its own transaction.
+//! leaves, and each commit costs a flush to disk. So one writer task, on a connection of
+//! its own, commits whatever token writes queued up while its previous commit was
+//! running, in one transaction (group commit) of a handful of multi-row statements: on a
+//! busy machine a statement's round trip costs more than the work it does. On SQLite,
+//! whose writers take turns anyway, this is the only way to share a flush; on PostgreSQL
+//! it turns five round trips per token into five per batch. Should a statement fail, the
+//! batch is run again with each write inside its own savepoint, so the failing write is
+//! undone alone and reported to its own caller only.
 
 use super::events::insert_events;
 use super::tokens::{insert_tokens, Rotation};
-use super::{NewToken, StoreError, TokenEvent};
+use super::{Backend, NewToken, StoreError, TokenEvent};
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use std::collections::HashSet;
 use tokio::sync::{mpsc, oneshot};
@@ -29,41 +29,26 @@ pub(super) enum Write {
 
 type Reply = oneshot::Sender<Result<Rotation, StoreError>>;
 
+/// The queue of the one task that commits token writes.
 #[derive(Clone)]
-pub(super) enum Writer {
-    Batched(mpsc::Sender<(Write, Reply)>),
-    Direct(AnyPool),
-}
+pub(super) struct Writer(mpsc::Sender<(Write, Reply)>);
 
 impl Writer {
-    pub(super) fn new(pool: AnyPool, backend: super::Backend) -> Self {
-        match backend {
-            super::Backend::Postgres => Writer::Direct(pool),
-            super::Backend::Sqlite => {
-                let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
-                let (running, stopped) = oneshot::channel();
-                tokio::spawn(checkpoints(pool.clone(), stopped));
-                tokio::spawn(run(pool, rx, running));
-                Writer::Batched(queue)
-            }
+    pub(super) fn new(pool: AnyPool, backend: Backend) -> Self {
+        let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
+        let (running, stopped) = oneshot::channel();
+        if backend == Backend::Sqlite {
+            tokio::spawn(checkpoints(pool.clone(), stopped));
         }
+        tokio::spawn(run(pool, backend, rx, running));
+        Writer(queue)
     }
 
     pub(super) async fn submit(&self, write: Write) -> Result<Rotation, StoreError> {
-        match self {
-            Writer::Direct(pool) => {
-                let mut tx = pool.begin().await?;
-                let result = apply_one(&mut tx, &write).await?;
-                tx.commit().await?;
-                Ok(result)
-            }
-            Writer::Batched(queue) => {
-                let (tx, rx) = oneshot::channel();
-                let gone = || StoreError::Other("the token writer has stopped".into());
-                queue.send((write, tx)).await.map_err(|_| gone())?;
-                rx.await.map_err(|_| gone())?
-            }
-        }
+        let (tx, rx) = oneshot::channel();
+        let gone = || StoreError::Other("the token writer has stopped".into());
+        self.0.send((write, tx)).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
     }
 }
 
@@ -71,13 +56,18 @@ impl Writer {
 /// cache survives its own commits but not another connection's, so a writer that moved
 /// from one pooled connection to the next would start every batch with a cold cache. It
 /// is detached from the pool, so closing the pool does not wait for it.
-async fn run(pool: AnyPool, mut rx: mpsc::Receiver<(Write, Reply)>, _running: oneshot::Sender<()>) {
+async fn run(
+    pool: AnyPool,
+    backend: Backend,
+    mut rx: mpsc::Receiver<(Write, Reply)>,
+    _running: oneshot::Sender<()>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut conn: Option<AnyConnection> = None;
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         if conn.is_none() {
             match pool.acquire().await {
-                Ok(c) => conn = Some(own_connection(c).await),
+                Ok(c) => conn = Some(own_connection(c, backend).await),
                 Err(e) => refuse(&mut batch, &e),
             }
         }
@@ -90,10 +80,17 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<(Write, Reply)>, _running: on
     }
 }
 
-/// Detaches the writer's connection and leaves WAL checkpoints to `checkpoints`, so that
-/// copying pages back into the database file happens beside the writer, not in its turn.
-async fn own_connection(conn: sqlx::pool::PoolConnection<sqlx::Any>) -> AnyConnection {
+/// Detaches the writer's connection; on SQLite it leaves WAL checkpoints to
+/// `checkpoints`, so copying pages back into the database file happens beside the
+/// writer, not in its turn.
+async fn own_connection(
+    conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    backend: Backend,
+) -> AnyConnection {
     let mut conn = conn.detach();
+    if backend != Backend::Sqlite {
+        return conn;
+    }
     if let Err(e) = sqlx::query("PRAGMA wal_autocheckpoint = 0")
         .execute(&mut conn)
         .await
