@@ -269,7 +269,8 @@ async fn claim_refresh_tokens(
              AND refresh_used_at IS NULL AND revoked_at IS NULL RETURNING id",
             ids.join(", ")
         );
-        let mut q = sqlx::query(&sql).bind(at);
+        let keep = super::keep_prepared(chunk.len(), CLAIMS_PER_STATEMENT);
+        let mut q = sqlx::query(&sql).persistent(keep).bind(at);
         for (id, _) in chunk {
             q = q.bind(*id);
         }

@@ -49,7 +49,7 @@ impl Store {
                  VALUES {}",
                 super::placeholders(&tx, chunk.len(), 7)
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(&sql).persistent(super::keep_prepared(chunk.len(), ROWS));
             for c in chunk {
                 q = q
                     .bind(&c.app_id)

@@ -40,7 +40,8 @@ pub(super) async fn insert_events(
              VALUES {}",
             super::placeholders(tx, chunk.len(), 8)
         );
-        let mut q = sqlx::query(&sql);
+        let mut q =
+            sqlx::query(&sql).persistent(super::keep_prepared(chunk.len(), EVENTS_PER_STATEMENT));
         for e in chunk {
             q = q
                 .bind(uuid::Uuid::now_v7().to_string())

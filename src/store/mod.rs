@@ -80,6 +80,13 @@ pub(crate) fn placeholders(conn: &sqlx::AnyConnection, rows: usize, columns: usi
     rows.join(", ")
 }
 
+/// Whether a multi-row statement of `rows` rows stays prepared on its connection: only
+/// the one-row and the full shapes, so a connection does not keep a large prepared
+/// statement for every batch size it has ever seen.
+pub(crate) fn keep_prepared(rows: usize, full: usize) -> bool {
+    rows == 1 || rows == full
+}
+
 impl Store {
     pub fn backend(&self) -> Backend {
         self.backend

@@ -157,7 +157,8 @@ pub(super) async fn insert_tokens(
             "INSERT INTO tokens ({COLUMNS}) VALUES {}",
             super::placeholders(tx, chunk.len(), 16)
         );
-        let mut q = sqlx::query(&sql);
+        let mut q =
+            sqlx::query(&sql).persistent(super::keep_prepared(chunk.len(), TOKENS_PER_STATEMENT));
         for t in chunk {
             q = q
                 .bind(&t.id)
