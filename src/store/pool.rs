@@ -80,9 +80,10 @@ impl Store {
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
         let (size, backend) = match url.backend {
-            // SQLite serialises writers; a few connections keep readers busy without
-            // piling up writers behind the file lock.
-            Backend::Sqlite => (cores * 2 + 2, Backend::Sqlite),
+            // SQLite serialises writers, and token writes have a connection of their own
+            // (`store::batch`); a few connections keep readers busy without piling up
+            // writers behind the file lock, each with its own page and statement caches.
+            Backend::Sqlite => (cores + 2, Backend::Sqlite),
             Backend::Postgres => (cores * 4 + 4, Backend::Postgres),
         };
         let size = if max_connections == 0 {
