@@ -77,13 +77,7 @@ impl Store {
     /// transaction so no token outlives its application.
     pub async fn delete_application(&self, id: &str, now: Epoch) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let revoked = sqlx::query(
-            "UPDATE tokens SET revoked_at = $1 WHERE app_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let revoked = super::tokens::revoke_in(&mut tx, "app_id = $2", id, now).await?;
         let done = sqlx::query("DELETE FROM applications WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -92,7 +86,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         tx.commit().await?;
-        self.revoked(revoked.rows_affected());
+        self.revoked(revoked);
         Ok(())
     }
 }

@@ -205,7 +205,7 @@ impl Store {
     }
 }
 
-async fn revoke_in(
+pub(super) async fn revoke_in(
     conn: &mut sqlx::AnyConnection,
     filter: &str,
     value: &str,
