@@ -1,4 +1,6 @@
 use super::*;
+use crate::http::proxy::copy_headers;
+use axum::http::HeaderName;
 
 fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
     pairs

@@ -7,6 +7,7 @@ pub mod form;
 pub mod gateway;
 mod health;
 mod oauth;
+mod proxy;
 mod stats;
 mod well_known;
 

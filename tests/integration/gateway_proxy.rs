@@ -14,6 +14,7 @@ on_both_backends!(
     requests_reach_the_backend_with_method_path_query_and_safe_headers,
     large_bodies_stream_both_ways,
     backend_failures_are_502_504_or_passed_through,
+    https_backends_are_reached_over_tls,
     calls_are_recorded_for_the_applications_statistics,
 );
 
@@ -141,6 +142,53 @@ async fn backend_failures_are_502_504_or_passed_through(b: Backend) {
     assert_eq!(res.status(), 502);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"], "bad_gateway");
+}
+
+/// An `https://` backend is spoken to in TLS, and one whose certificate cannot be checked
+/// is a 502, never a plaintext fallback.
+async fn https_backends_are_reached_over_tls(b: Backend) {
+    let Some(f) = fixture(b, |_| {}).await else {
+        return;
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let first_byte = tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let (mut socket, _) = listener.accept().await.unwrap();
+        socket.read_u8().await.unwrap()
+    });
+    let s = &f.app.services;
+    let api = s
+        .create_api(ApiInput {
+            name: "Tls".into(),
+            version: "1".into(),
+            context: "/tls".into(),
+            backend_url: format!("https://127.0.0.1:{port}"),
+            description: String::new(),
+        })
+        .await
+        .unwrap();
+    s.add_resource(&api.id, "GET", "/*", "").await.unwrap();
+    s.set_published(&api.id, true).await.unwrap();
+    let dev = s.user("dev").await.unwrap();
+    s.subscribe(&dev, &f.client.app_id, &api.id).await.unwrap();
+    let token = f.token("default").await;
+    let res = f
+        .app
+        .http
+        .get(f.app.gateway("/tls/anything"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 502);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "bad_gateway");
+    let byte = tokio::time::timeout(Duration::from_secs(5), first_byte)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(byte, 0x16, "the gateway opened with a TLS handshake record");
 }
 
 async fn calls_are_recorded_for_the_applications_statistics(b: Backend) {

@@ -1,0 +1,189 @@
+//! The gateway's side of a proxied call: the request as the backend gets it (hop-by-hop
+//! and credential headers removed, `X-Forwarded-*` and the end user added), the answer
+//! as the client gets it, and 502/504 when the backend fails.
+
+use super::error::plain_error;
+use crate::service::gateway::Pass;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Which listener a request came in on, for `X-Forwarded-Proto`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scheme(pub &'static str);
+
+/// Names the end user of a user token to the backend; never taken from the client.
+pub const END_USER_HEADER: &str = "x-portico-end-user";
+const APPLICATION_HEADER: &str = "x-portico-application-id";
+
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// The backend client: hyper's pooled HTTP/1.1 client, http or https (rustls, Mozilla's
+/// roots). It follows no redirects and decodes nothing, so bodies pass through as sent.
+/// Plain hyper rather than a convenience client: the proxy path then parses each URI
+/// once, as `http::Uri`, and hands the incoming body over without re-wrapping it.
+#[derive(Clone)]
+pub struct Proxy {
+    client: Client<Connector, Body>,
+    timeout: Duration,
+}
+
+impl Proxy {
+    pub fn new(timeout: Duration) -> Self {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(timeout.min(Duration::from_secs(10))));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .expect("ring supports rustls's default protocol versions")
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_timer(TokioTimer::new())
+            .build(https);
+        Self { client, timeout }
+    }
+}
+
+/// Hop-by-hop headers (RFC 9110 §7.6.1) and those the gateway owns; never forwarded.
+fn skip(name: &HeaderName, connection: &[String]) -> bool {
+    matches!(
+        name.as_str(),
+        "connection"
+            | "keep-alive"
+            | "proxy-authenticate"
+            | "proxy-authorization"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "host"
+            | "authorization"
+            | "forwarded"
+            | "x-forwarded-proto"
+            | "x-forwarded-host"
+            | END_USER_HEADER
+            | APPLICATION_HEADER
+    ) || connection.iter().any(|c| c == name.as_str())
+}
+
+pub(super) fn copy_headers(from: &HeaderMap) -> HeaderMap {
+    let connection: Vec<String> = from
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .collect();
+    let mut out = HeaderMap::with_capacity(from.len());
+    for (name, value) in from {
+        if !skip(name, &connection) {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+pub(super) async fn forward(
+    proxy: &Proxy,
+    pass: &Pass,
+    req: Request,
+    addr: SocketAddr,
+    scheme: Scheme,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let query = parts
+        .uri
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let url = format!("{}{}{query}", pass.backend_url, pass.rest);
+    let mut headers = copy_headers(&parts.headers);
+    let forwarded_for = match parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(earlier) => format!("{earlier}, {}", addr.ip()),
+        None => addr.ip().to_string(),
+    };
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            headers.insert(name, v);
+        }
+    };
+    set("x-forwarded-for", &forwarded_for);
+    set("x-forwarded-proto", scheme.0);
+    if let Some(host) = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+    {
+        set("x-forwarded-host", host);
+    }
+    set(APPLICATION_HEADER, &pass.app_id);
+    if let Some(user) = &pass.username {
+        set(END_USER_HEADER, user);
+    }
+    let Ok(uri) = axum::http::Uri::try_from(url) else {
+        return plain_error(
+            StatusCode::BAD_GATEWAY,
+            "bad_gateway",
+            "the request does not make a valid backend URL",
+        );
+    };
+    // A request without a body is sent without one, not as an empty chunked stream.
+    let body = if axum::body::HttpBody::is_end_stream(&body) {
+        Body::empty()
+    } else {
+        body
+    };
+    let mut request = axum::http::Request::new(body);
+    *request.method_mut() = parts.method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    let answer = match tokio::time::timeout(proxy.timeout, proxy.client.request(request)).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(e)) if !timed_out(&e) => {
+            tracing::warn!(api = %pass.api_id, error = %e, "backend unreachable");
+            return plain_error(
+                StatusCode::BAD_GATEWAY,
+                "bad_gateway",
+                "the backend could not be reached",
+            );
+        }
+        _ => {
+            return plain_error(
+                StatusCode::GATEWAY_TIMEOUT,
+                "gateway_timeout",
+                "the backend did not answer in time",
+            )
+        }
+    };
+    let (head, incoming) = answer.into_parts();
+    let mut res = Response::new(Body::new(incoming));
+    *res.status_mut() = head.status;
+    *res.headers_mut() = copy_headers(&head.headers);
+    res
+}
+
+/// Whether the client gave up connecting because the backend was too slow to accept.
+fn timed_out(e: &hyper_util::client::legacy::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::TimedOut;
+        }
+        source = err.source();
+    }
+    false
+}
