@@ -6,7 +6,10 @@
 #
 #   tests/bench/gateway_bench.sh [seconds-per-run]     (needs wrk)
 #
-# Prints a Markdown table.
+# Prints a Markdown table. When nginx is installed (`apt-get install nginx-light`), the
+# same backend is also measured through nginx as a plain reverse proxy (no token checks,
+# keep-alive to the backend, one worker per core): a reference for what proxying costs
+# on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS="${1:-10}"
@@ -30,6 +33,34 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$BACKEND_PORT/" >/dev/null &
 
 # shellcheck source=tests/bench/common.sh
 source tests/bench/common.sh
+
+NGINX_PORT=$((BACKEND_PORT + 1))
+NGINX_URL=""
+if command -v nginx >/dev/null; then
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    keepalive_requests 1000000;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+CONF
+  nginx -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log"
+  trap 'nginx -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" -s stop 2>/dev/null || true; cleanup' EXIT
+  NGINX_URL="http://127.0.0.1:$NGINX_PORT/bench/1/menu"
+fi
 
 bench() { # label database-url cache-seconds offset
   local label=$1 db=$2 cache=$3 offset=$4
@@ -66,7 +97,13 @@ bench() { # label database-url cache-seconds offset
   read -r drps dp50 dp99 derr < <(run_wrk "http://127.0.0.1:$BACKEND_PORT/bench/1/menu")
   read -r grps gp50 gp99 gerr < <(run_wrk "$http/bench/1/menu" -H "Authorization: Bearer $token")
   local ratio; ratio=$(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }')
-  echo "| $label | $drps ($dp50 / $dp99) | $grps ($gp50 / $gp99) | $ratio | $((derr + gerr)) |"
+  local reference="–"
+  if [ -n "$NGINX_URL" ]; then
+    read -r nrps np50 _ nerr < <(run_wrk "$NGINX_URL")
+    reference="$nrps ($np50; $(awk -v n="$nrps" -v d="$drps" 'BEGIN { printf "%.2f", n / d }') × direct)"
+    derr=$((derr + nerr))
+  fi
+  echo "| $label | $drps ($dp50 / $dp99) | $grps ($gp50 / $gp99) | $ratio | $reference | $((derr + gerr)) |"
   kill "$server"; wait "$server" 2>/dev/null || true
 }
 
@@ -74,8 +111,8 @@ PG_DB="portico_gw_bench_$$"
 psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
 PG_URL="${PG_ADMIN%/*}/$PG_DB"
 
-echo "| setup | direct req/s (p50 / p99) | gateway req/s (p50 / p99) | gateway / direct | errors |"
-echo "| --- | --- | --- | --- | --- |"
+echo "| setup | direct req/s (p50 / p99) | gateway req/s (p50 / p99) | gateway / direct | nginx proxy req/s (p50) | errors |"
+echo "| --- | --- | --- | --- | --- | --- |"
 bench "SQLite, token cache warm" "sqlite://$WORK/db/portico.db" 5 31000
 bench "SQLite, token cache cold" "sqlite://$WORK/db/portico.db" 0 31000
 bench "PostgreSQL, token cache warm" "$PG_URL" 5 32000
