@@ -6,7 +6,8 @@ use super::{Store, StoreError};
 use crate::domain::stats::DAY;
 use crate::domain::Epoch;
 
-/// One proxied call, as the gateway records it.
+/// `calls` proxied calls alike in all but their exact latency, as the gateway records
+/// them; `latency_ms` is the slowest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRecord {
     pub app_id: String,
@@ -16,6 +17,7 @@ pub struct CallRecord {
     pub latency_ms: i64,
     pub latency_bucket: i64,
     pub at: Epoch,
+    pub calls: i64,
 }
 
 /// Calls of one latency bucket in one time bucket.
@@ -36,7 +38,7 @@ pub struct AppCallCount {
 }
 
 /// A call counts as an error when its status is 400 or above.
-const ERRORS: &str = "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)";
+const ERRORS: &str = "SUM(CASE WHEN status >= 400 THEN calls ELSE 0 END)";
 
 impl Store {
     /// Writes a batch of calls in one transaction, 16 rows per statement.
@@ -45,9 +47,9 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for chunk in calls.chunks(ROWS) {
             let sql = format!(
-                "INSERT INTO api_calls (app_id, api_id, resource, status, latency_ms, latency_bucket, at) \
+                "INSERT INTO api_calls (app_id, api_id, resource, status, latency_ms, latency_bucket, at, calls) \
                  VALUES {}",
-                super::placeholders(&tx, chunk.len(), 7)
+                super::placeholders(&tx, chunk.len(), 8)
             );
             let mut q = sqlx::query(&sql).persistent(super::keep_prepared(chunk.len(), ROWS));
             for c in chunk {
@@ -58,7 +60,8 @@ impl Store {
                     .bind(c.status)
                     .bind(c.latency_ms)
                     .bind(c.latency_bucket)
-                    .bind(c.at);
+                    .bind(c.at)
+                    .bind(c.calls);
             }
             q.execute(&mut *tx).await?;
         }
@@ -70,7 +73,7 @@ impl Store {
     pub async fn roll_up_calls(&self, until: Epoch) -> Result<Rolled, StoreError> {
         let insert = format!(
             "INSERT INTO api_call_daily (app_id, api_id, day, latency_bucket, calls, errors) \
-             SELECT app_id, api_id, at - at % {DAY}, latency_bucket, COUNT(*), {ERRORS} \
+             SELECT app_id, api_id, at - at % {DAY}, latency_bucket, SUM(calls), {ERRORS} \
              FROM api_calls WHERE at >= $1 AND at < $2 \
              GROUP BY app_id, api_id, at - at % {DAY}, latency_bucket \
              ON CONFLICT (app_id, api_id, day, latency_bucket) DO UPDATE SET \
@@ -100,7 +103,8 @@ impl Store {
              CAST(SUM(errors) AS BIGINT) AS errors FROM api_call_daily \
              WHERE {filter} day >= {from} AND day < {until} GROUP BY day, latency_bucket \
              UNION ALL \
-             SELECT at - at % {bucket}, latency_bucket, COUNT(*), CAST({ERRORS} AS BIGINT) \
+             SELECT at - at % {bucket}, latency_bucket, CAST(SUM(calls) AS BIGINT), \
+             CAST({ERRORS} AS BIGINT) \
              FROM api_calls WHERE {filter} at >= {until} \
              GROUP BY at - at % {bucket}, latency_bucket"
         );
@@ -122,7 +126,7 @@ impl Store {
         let sql = format!(
             "SELECT a.id AS app_id, a.name, u.username AS owner, CAST(SUM(c.n) AS BIGINT) AS calls \
              FROM (SELECT app_id, calls AS n FROM api_call_daily WHERE day >= {from} AND day < {until} \
-                   UNION ALL SELECT app_id, 1 AS n FROM api_calls WHERE at >= {until}) c \
+                   UNION ALL SELECT app_id, calls AS n FROM api_calls WHERE at >= {until}) c \
              JOIN applications a ON a.id = c.app_id JOIN users u ON u.id = a.owner_id \
              GROUP BY a.id, a.name, u.username ORDER BY calls DESC, a.name LIMIT $1"
         );
