@@ -261,13 +261,11 @@ async fn claim_refresh_tokens(
     let mut claimed = HashSet::with_capacity(presented.len());
     for chunk in presented.chunks(CLAIMS_PER_STATEMENT) {
         let at = chunk.iter().map(|(_, at)| *at).max().unwrap_or_default();
-        let mut params = super::markers(tx, 1, chunk.len() + 1).into_iter();
-        let at_param = params.next().unwrap_or_default();
-        let ids: Vec<String> = params.collect();
         let sql = format!(
-            "UPDATE tokens SET refresh_used_at = {at_param} WHERE id IN ({}) \
+            "UPDATE tokens SET refresh_used_at = {} WHERE id IN ({}) \
              AND refresh_used_at IS NULL AND revoked_at IS NULL RETURNING id",
-            ids.join(", ")
+            super::markers(tx, 1, 1),
+            super::markers(tx, 2, chunk.len())
         );
         let keep = super::keep_prepared(chunk.len(), CLAIMS_PER_STATEMENT);
         let mut q = sqlx::query(&sql).persistent(keep).bind(at);

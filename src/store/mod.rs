@@ -53,31 +53,34 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// Bound-parameter markers for positions `first..first + count` (from 1): `$n` on
-/// PostgreSQL; a plain `?` on SQLite, which binds those in order, where a named marker is
-/// looked up by name, at a cost that grows with the square of a statement's parameters.
-pub(crate) fn markers(conn: &sqlx::AnyConnection, first: usize, count: usize) -> Vec<String> {
+/// Bound-parameter markers for positions `first..first + count` (from 1), comma
+/// separated: `$n` on PostgreSQL; a plain `?` on SQLite, which binds those in order,
+/// where a named marker is looked up by name, at a cost that grows with the square of a
+/// statement's parameters.
+pub(crate) fn markers(conn: &sqlx::AnyConnection, first: usize, count: usize) -> String {
+    use std::fmt::Write;
     let anonymous = conn.backend_name() == "SQLite";
-    (first..first + count)
-        .map(|n| {
-            if anonymous {
-                "?".to_owned()
-            } else {
-                format!("${n}")
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(count * 5);
+    for n in first..first + count {
+        if n > first {
+            out.push_str(", ");
+        }
+        if anonymous {
+            out.push('?');
+        } else {
+            let _ = write!(out, "${n}");
+        }
+    }
+    out
 }
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters each: the VALUES list of
 /// a multi-row INSERT.
 pub(crate) fn placeholders(conn: &sqlx::AnyConnection, rows: usize, columns: usize) -> String {
-    let all = markers(conn, 1, rows * columns);
-    let rows: Vec<String> = all
-        .chunks(columns.max(1))
-        .map(|row| format!("({})", row.join(", ")))
-        .collect();
-    rows.join(", ")
+    (0..rows)
+        .map(|row| format!("({})", markers(conn, row * columns + 1, columns)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether a multi-row statement of `rows` rows stays prepared on its connection: only
