@@ -107,6 +107,9 @@ pub(super) async fn forward(
         .map(|q| format!("?{q}"))
         .unwrap_or_default();
     let url = format!("{}{}{query}", pass.backend_url, pass.rest);
+    let Ok(uri) = axum::http::Uri::try_from(url) else {
+        return bad_gateway("the request does not make a valid backend URL");
+    };
     let mut headers = copy_headers(&parts.headers);
     let forwarded_for = match parts
         .headers
@@ -134,13 +137,6 @@ pub(super) async fn forward(
     if let Some(user) = &pass.username {
         set(END_USER_HEADER, user);
     }
-    let Ok(uri) = axum::http::Uri::try_from(url) else {
-        return plain_error(
-            StatusCode::BAD_GATEWAY,
-            "bad_gateway",
-            "the request does not make a valid backend URL",
-        );
-    };
     // A request without a body is sent without one, not as an empty chunked stream.
     let body = if axum::body::HttpBody::is_end_stream(&body) {
         Body::empty()
@@ -155,11 +151,7 @@ pub(super) async fn forward(
         Ok(Ok(answer)) => answer,
         Ok(Err(e)) if !timed_out(&e) => {
             tracing::warn!(api = %pass.api_id, error = %e, "backend unreachable");
-            return plain_error(
-                StatusCode::BAD_GATEWAY,
-                "bad_gateway",
-                "the backend could not be reached",
-            );
+            return bad_gateway("the backend could not be reached");
         }
         _ => {
             return plain_error(
@@ -174,6 +166,10 @@ pub(super) async fn forward(
     *res.status_mut() = head.status;
     *res.headers_mut() = copy_headers(&head.headers);
     res
+}
+
+fn bad_gateway(description: &str) -> Response {
+    plain_error(StatusCode::BAD_GATEWAY, "bad_gateway", description)
 }
 
 /// Whether the client gave up connecting because the backend was too slow to accept.
