@@ -7,7 +7,6 @@ use crate::support::browser::Browser;
 use crate::support::gateway::fixture;
 use crate::support::Backend;
 use portico::domain::stats::StatsRange;
-use portico::service::ApiInput;
 use std::time::Duration;
 
 on_both_backends!(
@@ -116,29 +115,8 @@ async fn backend_failures_are_502_504_or_passed_through(b: Backend) {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"], "gateway_timeout");
 
-    let s = &f.app.services;
-    let down = s
-        .create_api(ApiInput {
-            name: "Down".into(),
-            version: "1".into(),
-            context: "/down".into(),
-            backend_url: Upstream::unreachable(),
-            description: String::new(),
-        })
-        .await
-        .unwrap();
-    s.add_resource(&down.id, "GET", "/*", "").await.unwrap();
-    s.set_published(&down.id, true).await.unwrap();
-    let dev = s.user("dev").await.unwrap();
-    s.subscribe(&dev, &f.client.app_id, &down.id).await.unwrap();
-    let res = f
-        .app
-        .http
-        .get(f.app.gateway("/down/anything"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    f.open_api("Down", "/down", Upstream::unreachable()).await;
+    let res = f.call_path("GET", "/down/anything", Some(&token)).await;
     assert_eq!(res.status(), 502);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"], "bad_gateway");
@@ -157,30 +135,10 @@ async fn https_backends_are_reached_over_tls(b: Backend) {
         let (mut socket, _) = listener.accept().await.unwrap();
         socket.read_u8().await.unwrap()
     });
-    let s = &f.app.services;
-    let api = s
-        .create_api(ApiInput {
-            name: "Tls".into(),
-            version: "1".into(),
-            context: "/tls".into(),
-            backend_url: format!("https://127.0.0.1:{port}"),
-            description: String::new(),
-        })
-        .await
-        .unwrap();
-    s.add_resource(&api.id, "GET", "/*", "").await.unwrap();
-    s.set_published(&api.id, true).await.unwrap();
-    let dev = s.user("dev").await.unwrap();
-    s.subscribe(&dev, &f.client.app_id, &api.id).await.unwrap();
+    f.open_api("Tls", "/tls", format!("https://127.0.0.1:{port}"))
+        .await;
     let token = f.token("default").await;
-    let res = f
-        .app
-        .http
-        .get(f.app.gateway("/tls/anything"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = f.call_path("GET", "/tls/anything", Some(&token)).await;
     assert_eq!(res.status(), 502);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"], "bad_gateway");

@@ -96,13 +96,43 @@ impl Fixture {
         res.json().await.unwrap()
     }
 
-    /// A gateway call over HTTPS with an optional Bearer token.
+    /// Publishes another API in front of `backend_url`, open on `GET /*`, and subscribes
+    /// `dev`'s application to it.
+    pub async fn open_api(&self, name: &str, context: &str, backend_url: String) {
+        let s = &self.app.services;
+        let api = s
+            .create_api(ApiInput {
+                name: name.into(),
+                version: "1".into(),
+                context: context.into(),
+                backend_url,
+                description: String::new(),
+            })
+            .await
+            .unwrap();
+        s.add_resource(&api.id, "GET", "/*", "").await.unwrap();
+        s.set_published(&api.id, true).await.unwrap();
+        let dev = s.user("dev").await.unwrap();
+        s.subscribe(&dev, &self.client.app_id, &api.id)
+            .await
+            .unwrap();
+    }
+
+    /// A call to the fixture's API over HTTPS with an optional Bearer token.
     pub async fn call(&self, method: &str, path: &str, token: Option<&str>) -> reqwest::Response {
+        self.call_path(method, &format!("{CONTEXT}{path}"), token)
+            .await
+    }
+
+    /// A gateway call to any path over HTTPS with an optional Bearer token.
+    pub async fn call_path(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+    ) -> reqwest::Response {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self
-            .app
-            .http
-            .request(method, self.app.gateway(&format!("{CONTEXT}{path}")));
+        let mut req = self.app.http.request(method, self.app.gateway(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
