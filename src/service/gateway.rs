@@ -12,7 +12,7 @@ use crate::crypto;
 use crate::domain::api::PathTemplate;
 use crate::domain::route::{ApiRoute, Resolution, ResourceRoute, RouteTable};
 use crate::domain::ScopeSet;
-use crate::store::{StoreError, TokenRow};
+use crate::store::{StoreError, TokenPart, TokenRow};
 use moka::future::Cache;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -149,17 +149,20 @@ impl Services {
         Ok(table)
     }
 
-    /// The token row with this access-token digest, through the gateway's cache.
+    /// The row of this access token, through the gateway's cache (keyed by the token's
+    /// digest, so the cache holds no usable token).
     pub(crate) async fn cached_token(
         &self,
-        digest: String,
+        token: &str,
     ) -> Result<Option<Arc<TokenRow>>, StoreError> {
-        let load = |digest: String| {
+        let digest = crypto::digest(token);
+        let load = || {
             let store = self.store.clone();
+            let token = token.to_owned();
             // Read the count first: a revocation committed after it outdates the row.
             let seen = store.revocations();
             async move {
-                match store.token_by_access_digest(&digest).await {
+                match super::oauth::token_by_value(&store, TokenPart::Access, &token).await {
                     Ok(row) => Ok((seen, Some(Arc::new(row)))),
                     Err(StoreError::NotFound) => Ok((seen, None)),
                     Err(e) => Err(e),
@@ -168,15 +171,12 @@ impl Services {
         };
         let seen = self.store.revocations();
         let cache = &self.gateway.tokens;
-        let (read_at, row) = self
-            .gateway
-            .through(cache, digest.clone(), load(digest.clone()))
-            .await?;
+        let (read_at, row) = self.gateway.through(cache, digest.clone(), load()).await?;
         if read_at >= seen {
             return Ok(row);
         }
         // Cached before a revocation made through this server: read it again.
-        let fresh = load(digest.clone()).await?;
+        let fresh = load().await?;
         if !self.gateway.ttl.is_zero() {
             cache.insert(digest, fresh.clone()).await;
         }
@@ -219,7 +219,7 @@ impl Services {
         };
         let token = bearer.ok_or(GatewayError::MissingToken)?;
         let row = self
-            .cached_token(crypto::digest(token))
+            .cached_token(token)
             .await
             .map_err(internal)?
             .ok_or(GatewayError::InvalidToken("the access token is not valid"))?;

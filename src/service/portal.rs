@@ -4,7 +4,7 @@
 use super::oauth::{ClientAuth, OAuthError, TokenRequest, TokenResponse};
 use super::{ServiceError, Services};
 use crate::domain::{GrantType, KeyType};
-use crate::store::{ApplicationRow, TokenRow, UserRow};
+use crate::store::{ApplicationRow, TokenPart, TokenRow, UserRow};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -108,7 +108,6 @@ impl Services {
             return Err(ServiceError::NotFound("token"));
         }
         // The user revokes the grant: access and refresh tokens descended from it alike.
-        let matched = super::oauth::Matched::Refresh;
-        Ok(self.revoke_row(&row, matched).await?)
+        Ok(self.revoke_row(&row, TokenPart::Refresh).await?)
     }
 }

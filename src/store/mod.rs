@@ -27,7 +27,7 @@ pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
 pub use sessions::SessionRow;
 pub use stats::{AppUserCount, AppUserRow, EventCount, Rolled};
-pub use tokens::{NewToken, Rotation, TokenRow};
+pub use tokens::{NewToken, Rotation, TokenPart, TokenRow};
 pub use users::{NewUser, UserRow};
 
 use sqlx::AnyPool;

@@ -30,6 +30,13 @@ const COLUMNS: &str = "id, access_digest, refresh_digest, family_id, consumer_ke
     key_type, grant_type, user_id, username, scopes, issued_at, expires_at, \
     refresh_expires_at, refresh_used_at, revoked_at";
 
+/// The two secrets of an issuance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPart {
+    Access,
+    Refresh,
+}
+
 /// The outcome of presenting a refresh token for rotation.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rotation {
@@ -68,16 +75,18 @@ impl Store {
             .await
     }
 
-    pub async fn token_by_access_digest(&self, digest: &str) -> Result<TokenRow, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM tokens WHERE access_digest = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(digest)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
-    pub async fn token_by_refresh_digest(&self, digest: &str) -> Result<TokenRow, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM tokens WHERE refresh_digest = $1");
+    /// A token from before row ids (`crypto::token`) by the digest of its value. Newer
+    /// rows are not indexed by digest and are never found this way.
+    pub async fn legacy_token_by_digest(
+        &self,
+        part: TokenPart,
+        digest: &str,
+    ) -> Result<TokenRow, StoreError> {
+        let column = match part {
+            TokenPart::Access => "access_digest",
+            TokenPart::Refresh => "refresh_digest",
+        };
+        let sql = format!("SELECT {COLUMNS} FROM tokens WHERE {column} = $1 AND legacy_lookup = 1");
         Ok(sqlx::query_as(&sql)
             .bind(digest)
             .fetch_one(&self.pool)

@@ -19,3 +19,4 @@ mod token_client_auth;
 mod token_password;
 mod token_refresh;
 mod token_transport;
+mod token_values;

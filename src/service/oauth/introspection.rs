@@ -1,7 +1,7 @@
 //! Token introspection (RFC 7662).
 
-use super::revocation::Matched;
 use super::{OAuthError, Services};
+use crate::store::TokenPart;
 use serde::Serialize;
 
 /// The §2.2 response. Inactive tokens serialise to exactly `{"active":false}`.
@@ -45,11 +45,11 @@ impl Services {
         };
         let now = self.clock.now();
         let (exp, token_type) = match matched {
-            Matched::Access => (row.expires_at, "Bearer"),
-            Matched::Refresh if row.refresh_used_at.is_some() => {
+            TokenPart::Access => (row.expires_at, "Bearer"),
+            TokenPart::Refresh if row.refresh_used_at.is_some() => {
                 return Ok(Introspection::inactive())
             }
-            Matched::Refresh => (row.refresh_expires_at.unwrap_or(0), "refresh_token"),
+            TokenPart::Refresh => (row.refresh_expires_at.unwrap_or(0), "refresh_token"),
         };
         if row.revoked_at.is_some() || exp <= now {
             return Ok(Introspection::inactive());

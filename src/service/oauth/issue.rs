@@ -63,14 +63,16 @@ impl Services {
         let now = self.clock.now();
         let lifetime = self.access_lifetime(key, subject.is_some());
         let lifetime = lifetime_cap.map_or(lifetime, |cap| cap.clamp(1, lifetime));
-        let access = crypto::random_token();
         // Refresh tokens only for user grants, and only when the key may refresh.
         let may_refresh = subject.is_some()
             && crate::domain::GrantTypes::parse_list(&key.grant_types)
                 .is_ok_and(|g| g.allows(GrantType::RefreshToken));
-        let refresh = may_refresh.then(crypto::random_token);
-        // Time-ordered, so new rows land at the end of the id index instead of anywhere.
-        let id = uuid::Uuid::now_v7().to_string();
+        // Time-ordered, so new rows land at the end of the id index instead of anywhere;
+        // the token values carry it, so they are found by it (`crypto::token`).
+        let row_id = uuid::Uuid::now_v7();
+        let access = crypto::token_for_row(&row_id);
+        let refresh = may_refresh.then(|| crypto::token_for_row(&row_id));
+        let id = row_id.to_string();
         let row = NewToken {
             family_id: family_id.map_or_else(|| id.clone(), str::to_owned),
             id,

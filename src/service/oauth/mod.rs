@@ -6,6 +6,7 @@ mod client_credentials;
 mod error;
 mod introspection;
 mod issue;
+mod lookup;
 mod password;
 mod refresh;
 mod revocation;
@@ -14,7 +15,7 @@ pub use client::{ClientAuth, KeyCache};
 pub use error::OAuthError;
 pub use introspection::Introspection;
 pub use issue::TokenResponse;
-pub(crate) use revocation::Matched;
+pub(crate) use lookup::token_by_value;
 
 use super::Services;
 use crate::domain::GrantType;

@@ -4,9 +4,8 @@
 
 use super::issue::Subject;
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
-use crate::crypto;
 use crate::domain::{GrantType, ScopeSet};
-use crate::store::{KeyRow, Rotation, StoreError};
+use crate::store::{KeyRow, Rotation, StoreError, TokenPart};
 
 impl Services {
     pub(super) async fn refresh_grant(
@@ -26,11 +25,7 @@ impl Services {
         let presented = req.required("refresh_token")?;
         let invalid =
             || OAuthError::InvalidGrant("the refresh token is invalid, expired or revoked".into());
-        let old = match self
-            .store
-            .token_by_refresh_digest(&crypto::digest(presented))
-            .await
-        {
+        let old = match super::token_by_value(&self.store, TokenPart::Refresh, presented).await {
             Ok(t) => t,
             Err(StoreError::NotFound) => return Err(invalid()),
             Err(e) => return Err(e.into()),

@@ -1,15 +1,7 @@
 //! Token revocation (RFC 7009).
 
 use super::{ClientAuth, OAuthError, Services};
-use crate::crypto;
-use crate::store::{StoreError, TokenRow};
-
-/// Which column a presented token matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Matched {
-    Access,
-    Refresh,
-}
+use crate::store::{StoreError, TokenPart, TokenRow};
 
 impl Services {
     /// Finds a token by its value, trying the hinted kind first; the hint is only a hint.
@@ -17,23 +9,22 @@ impl Services {
         &self,
         token: &str,
         hint: Option<&str>,
-    ) -> Result<Option<(TokenRow, Matched)>, OAuthError> {
-        let digest = crypto::digest(token);
+    ) -> Result<Option<(TokenRow, TokenPart)>, OAuthError> {
         let order = if hint == Some("refresh_token") {
-            [Matched::Refresh, Matched::Access]
+            [TokenPart::Refresh, TokenPart::Access]
         } else {
-            [Matched::Access, Matched::Refresh]
+            [TokenPart::Access, TokenPart::Refresh]
         };
         for kind in order {
             let found = match kind {
                 // Access tokens through the gateway's cache: resource servers introspect
                 // the same token again and again (staleness bound in `service::gateway`).
-                Matched::Access => match self.cached_token(digest.clone()).await {
+                TokenPart::Access => match self.cached_token(token).await {
                     Ok(Some(row)) => Ok(std::sync::Arc::unwrap_or_clone(row)),
                     Ok(None) => Err(StoreError::NotFound),
                     Err(e) => Err(e),
                 },
-                Matched::Refresh => self.store.token_by_refresh_digest(&digest).await,
+                TokenPart::Refresh => super::token_by_value(&self.store, kind, token).await,
             };
             match found {
                 Ok(row) => return Ok(Some((row, kind))),
@@ -70,13 +61,13 @@ impl Services {
     pub(crate) async fn revoke_row(
         &self,
         row: &TokenRow,
-        matched: Matched,
+        matched: TokenPart,
     ) -> Result<(), crate::store::StoreError> {
         let mut event = self.event_for(row, "revoked");
         event.at = self.clock.now();
         let (id, family) = match matched {
-            Matched::Refresh => (&row.family_id, true),
-            Matched::Access => (&row.id, false),
+            TokenPart::Refresh => (&row.family_id, true),
+            TokenPart::Access => (&row.id, false),
         };
         self.store.revoke_recorded(id, family, &event).await?;
         Ok(())

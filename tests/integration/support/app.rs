@@ -31,7 +31,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 pub async fn spawn_with(backend: Backend, tweak: impl Fn(&mut Config)) -> Option<TestApp> {
-    let db = TestDb::new(backend).await?;
+    Some(spawn_on(TestDb::new(backend).await?, tweak).await)
+}
+
+/// The server on an existing database, which it migrates as it starts.
+pub async fn spawn_on(db: TestDb, tweak: impl Fn(&mut Config)) -> TestApp {
     let mut config = Config::default();
     config.database.url = db.url.clone();
     config.server.data_dir = db.dir.path().join("data");
@@ -48,13 +52,13 @@ pub async fn spawn_with(backend: Backend, tweak: impl Fn(&mut Config)) -> Option
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .unwrap();
-                return Some(TestApp {
+                return TestApp {
                     services,
                     ports: running.ports,
                     http,
                     _running: running,
                     _db: db,
-                });
+                };
             }
             Err(StartError::Bind { .. }) => continue,
             Err(e) => panic!("start failed: {e}"),

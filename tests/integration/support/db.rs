@@ -87,6 +87,38 @@ impl Drop for TestDb {
     }
 }
 
+impl TestDb {
+    /// Applies the migrations older than `version` only: the schema a database had when
+    /// an earlier release last ran on it.
+    pub async fn migrate_before(&self, backend: Backend, version: i64) {
+        let dir = match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        };
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dir);
+        let mut migrator = sqlx::migrate::Migrator::new(path)
+            .await
+            .expect("migrations");
+        migrator.migrations = migrator
+            .migrations
+            .iter()
+            .filter(|m| m.version < version)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        sqlx::any::install_default_drivers();
+        let url = match backend {
+            Backend::Sqlite => format!("{}?mode=rwc", self.url),
+            Backend::Postgres => self.url.clone(),
+        };
+        let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+        migrator.run(&pool).await.expect("earlier migrations");
+        pool.close().await;
+    }
+}
+
 /// Generates a `sqlite` and a `postgres` test for each named `async fn(Backend)`.
 #[macro_export]
 macro_rules! on_both_backends {
