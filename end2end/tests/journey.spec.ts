@@ -51,7 +51,7 @@ test('(a) a developer signs up, gets keys and tokens in the browser, then uses t
   await page.getByLabel('Your password (user token only)').fill(devPassword);
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   const uiToken = await valueOf(page, 'Access token');
-  expect(uiToken).toHaveLength(43);
+  expect(uiToken).toHaveLength(65);
   await shot(page, 'a07-token-generated');
 
   // The secret is masked from now on, and the cURL snippet uses a placeholder.

@@ -37,7 +37,7 @@ test('(c) the whole journey works with JavaScript disabled', async ({ page, requ
   await page.locator('summary', { hasText: 'Generate Access Token' }).click();
   await page.getByLabel('The application (client credentials)').check();
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
-  expect(await valueOf(page, 'Access token')).toHaveLength(43);
+  expect(await valueOf(page, 'Access token')).toHaveLength(65);
   await shot(page, 'c03-token-generated');
 
   await page.locator('summary', { hasText: 'Regenerate Secret' }).click();

@@ -75,7 +75,7 @@ async fn token_responses_are_not_cached_and_tokens_are_256_bit(b: Backend) {
     assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
     assert_eq!(res.headers()[header::PRAGMA], "no-cache");
     let body: Value = res.json().await.unwrap();
-    assert_eq!(body["access_token"].as_str().unwrap().len(), 43);
+    assert_eq!(body["access_token"].as_str().unwrap().len(), 65);
     assert!(
         body.get("refresh_token").is_none(),
         "no refresh token without the refresh grant"
