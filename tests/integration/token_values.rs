@@ -53,11 +53,6 @@ async fn a_known_row_id_with_another_secret_is_refused(b: Backend) {
     assert_eq!(refresh(&app, &c, refresh_token).await.0, 200);
 }
 
-fn epoch_now() -> i64 {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    since.map_or(0, |d| d.as_secs() as i64)
-}
-
 /// What an earlier release left in its database: a user, an application with a key, and
 /// one issuance whose values are bare random tokens. Returns the client and the values.
 async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, String) {
@@ -65,7 +60,7 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
     let store = Store::connect(&DatabaseUrl::parse(&db.url).unwrap(), 2)
         .await
         .unwrap();
-    let now = epoch_now();
+    let now = portico::service::Clock::default().now();
     let user = NewUser {
         username: "alice",
         email: None,
