@@ -6,5 +6,5 @@ mod random;
 mod token;
 
 pub use password::{PasswordError, PasswordHasher};
-pub use random::{consumer_key, digest, digests_match, random_token};
+pub use random::{consumer_key, digest, digest_eq, digests_match, random_token};
 pub use token::{locate, token_for_row, TokenLocator};

@@ -28,10 +28,12 @@ pub fn digest(secret: &str) -> String {
 
 /// Compares a presented secret with a stored digest in constant time.
 pub fn digests_match(presented: &str, stored_digest: &str) -> bool {
-    digest(presented)
-        .as_bytes()
-        .ct_eq(stored_digest.as_bytes())
-        .into()
+    digest_eq(&digest(presented), stored_digest)
+}
+
+/// Whether two digests are equal, compared in constant time.
+pub fn digest_eq(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]

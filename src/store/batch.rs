@@ -8,26 +8,28 @@
 //! batch is run again with each write inside its own savepoint, so the failing write is
 //! undone alone and reported to its own caller only.
 
-use super::events::insert_events;
-use super::tokens::{insert_tokens, Rotation};
+use super::rotation::apply;
+use super::tokens::{Rotation, Successor};
 use super::{Backend, NewToken, StoreError, TokenEvent};
-use sqlx::{AnyConnection, AnyPool, Connection, Row};
-use std::collections::HashSet;
+use crate::domain::Epoch;
+use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most writes one transaction takes; bounds the latency a batch adds.
 const MAX_BATCH: usize = 128;
 
 pub(super) enum Write {
-    Issue(NewToken, TokenEvent),
+    Issue(Box<(NewToken, TokenEvent)>),
     Rotate {
         old_id: String,
-        next: NewToken,
-        event: TokenEvent,
+        at: Epoch,
+        successor: Successor,
     },
 }
 
-type Reply = oneshot::Sender<Result<Rotation, StoreError>>;
+/// A write's answer: its rotation's outcome, `None` for an issue.
+pub(super) type Answer = Result<Option<Rotation>, StoreError>;
+type Reply = oneshot::Sender<Answer>;
 
 /// The queue of the one task that commits token writes.
 #[derive(Clone)]
@@ -40,11 +42,27 @@ impl Writer {
         if backend == Backend::Sqlite {
             tokio::spawn(checkpoints(pool.clone(), stopped));
         }
-        tokio::spawn(run(pool, backend, rx, running));
+        // A thread of its own: on the shared runtime, each wake-up of the writer (one per
+        // statement it sends to the database) waited behind every ready request task,
+        // and the writer is the one step all token writes go through in turn.
+        let spawned = std::thread::Builder::new()
+            .name("portico-token-writer".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(run(pool, backend, rx, running)),
+                    Err(e) => tracing::error!(error = %e, "the token writer cannot start"),
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "the token writer cannot start");
+        }
         Writer(queue)
     }
 
-    pub(super) async fn submit(&self, write: Write) -> Result<Rotation, StoreError> {
+    pub(super) async fn submit(&self, write: Write) -> Answer {
         let (tx, rx) = oneshot::channel();
         let gone = || StoreError::Other("the token writer has stopped".into());
         self.0.send((write, tx)).await.map_err(|_| gone())?;
@@ -151,7 +169,7 @@ async fn commit(conn: &mut AnyConnection, batch: &mut Vec<(Write, Reply)>) -> bo
     true
 }
 
-type Results = Vec<Result<Rotation, StoreError>>;
+type Results = Vec<Answer>;
 
 /// The common case: every write succeeds, in one transaction. `None` when a statement
 /// failed (the transaction is dropped, so rolled back).
@@ -197,84 +215,9 @@ async fn isolated(
     (outcome, results)
 }
 
-async fn apply_one(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    write: &Write,
-) -> Result<Rotation, StoreError> {
+async fn apply_one(tx: &mut sqlx::Transaction<'_, sqlx::Any>, write: &Write) -> Answer {
     let mut outcome = apply(tx, &[write]).await?;
     outcome
         .pop()
         .ok_or_else(|| StoreError::Other("token write not applied".into()))
-}
-
-/// Applies `writes` in order within `tx`: one UPDATE claims every presented refresh
-/// token, then the new tokens and their events go in multi-row INSERTs. A rotation whose
-/// refresh token was used or revoked already, by an earlier write in the same batch too,
-/// stores nothing and answers `AlreadyUsed`.
-async fn apply(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    writes: &[&Write],
-) -> Result<Vec<Rotation>, StoreError> {
-    let presented: Vec<(&str, i64)> = writes
-        .iter()
-        .filter_map(|w| match w {
-            Write::Rotate { old_id, next, .. } => Some((old_id.as_str(), next.issued_at)),
-            Write::Issue(..) => None,
-        })
-        .collect();
-    let claimed = claim_refresh_tokens(tx, &presented).await?;
-    let mut used = HashSet::new();
-    let (mut tokens, mut events, mut outcome) = (Vec::new(), Vec::new(), Vec::new());
-    for write in writes {
-        let (token, event) = match write {
-            Write::Issue(token, event) => (token, event),
-            Write::Rotate {
-                old_id,
-                next,
-                event,
-            } => {
-                if !claimed.contains(old_id.as_str()) || !used.insert(old_id.as_str()) {
-                    outcome.push(Rotation::AlreadyUsed);
-                    continue;
-                }
-                (next, event)
-            }
-        };
-        tokens.push(token);
-        events.push(event);
-        outcome.push(Rotation::Rotated);
-    }
-    insert_tokens(tx, &tokens).await?;
-    insert_events(tx, &events).await?;
-    Ok(outcome)
-}
-
-/// Ids per UPDATE, bounding its parameter count.
-const CLAIMS_PER_STATEMENT: usize = 64;
-
-/// Marks refresh tokens used, at the latest of their successors' issue times, unless
-/// they were used or revoked already; returns the ids it marked.
-async fn claim_refresh_tokens(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    presented: &[(&str, i64)],
-) -> Result<HashSet<String>, StoreError> {
-    let mut claimed = HashSet::with_capacity(presented.len());
-    for chunk in presented.chunks(CLAIMS_PER_STATEMENT) {
-        let at = chunk.iter().map(|(_, at)| *at).max().unwrap_or_default();
-        let sql = format!(
-            "UPDATE tokens SET refresh_used_at = {} WHERE id IN ({}) \
-             AND refresh_used_at IS NULL AND revoked_at IS NULL RETURNING id",
-            super::markers(tx, 1, 1),
-            super::markers(tx, 2, chunk.len())
-        );
-        let keep = super::keep_prepared(chunk.len(), CLAIMS_PER_STATEMENT);
-        let mut q = sqlx::query(&sql).persistent(keep).bind(at);
-        for (id, _) in chunk {
-            q = q.bind(*id);
-        }
-        for row in q.fetch_all(&mut **tx).await? {
-            claimed.insert(row.try_get::<String, _>(0)?);
-        }
-    }
-    Ok(claimed)
 }

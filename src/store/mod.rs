@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod keys;
 mod pool;
+mod rotation;
 mod scopes;
 mod sessions;
 mod settings;
@@ -27,7 +28,7 @@ pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
 pub use sessions::SessionRow;
 pub use stats::{AppUserCount, AppUserRow, EventCount, Rolled};
-pub use tokens::{NewToken, Rotation, TokenPart, TokenRow};
+pub use tokens::{NewToken, Refusal, Rotation, Successor, TokenPart, TokenRow};
 pub use users::{NewUser, UserRow};
 
 use sqlx::AnyPool;

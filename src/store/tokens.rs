@@ -1,6 +1,7 @@
 use super::batch::Write;
 use super::{Store, StoreError, TokenEvent};
 use crate::domain::Epoch;
+use std::sync::Arc;
 
 /// A token issuance as stored: digests only, never the tokens themselves.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -26,7 +27,8 @@ pub struct TokenRow {
 /// What a grant asks the store to keep.
 pub type NewToken = TokenRow;
 
-const COLUMNS: &str = "id, access_digest, refresh_digest, family_id, consumer_key, app_id, \
+pub(super) const COLUMNS: &str =
+    "id, access_digest, refresh_digest, family_id, consumer_key, app_id, \
     key_type, grant_type, user_id, username, scopes, issued_at, expires_at, \
     refresh_expires_at, refresh_used_at, revoked_at";
 
@@ -37,12 +39,30 @@ pub enum TokenPart {
     Refresh,
 }
 
+/// Why a refresh token was not rotated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Unknown, another client's, revoked, expired, or not this row's secret.
+    Invalid,
+    /// Used already, so presented again: the writer revoked its whole family in the same
+    /// transaction, since either the client or an attacker holds a stolen copy.
+    Replayed,
+    /// The requested scope is not within the original grant, which is given.
+    ScopeNotGranted(String),
+}
+
+/// A refresh grant's rule for the successor of the presented refresh token, applied by
+/// the token writer to that token's row as its transaction reads it (with any rotation
+/// of it earlier in the same batch), so a rotation takes one trip to the database.
+pub type Successor =
+    Arc<dyn Fn(&TokenRow) -> Result<(NewToken, TokenEvent), Refusal> + Send + Sync>;
+
 /// The outcome of presenting a refresh token for rotation.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rotation {
-    Rotated,
-    /// The refresh token was already used or revoked: a replay.
-    AlreadyUsed,
+    /// The successor as stored.
+    Rotated(Box<NewToken>),
+    Refused(Refusal),
 }
 
 impl Store {
@@ -53,26 +73,33 @@ impl Store {
         event: &TokenEvent,
     ) -> Result<(), StoreError> {
         self.writer
-            .submit(Write::Issue(token.clone(), event.clone()))
+            .submit(Write::Issue(Box::new((token.clone(), event.clone()))))
             .await
             .map(|_| ())
     }
 
-    /// Marks `old_id`'s refresh token used and stores its successor with the event, in one
-    /// atomic step; a refresh token that was used or revoked already changes nothing.
+    /// Rotates refresh token `old_id`: `successor` decides from its row; a successor is
+    /// stored with its event and the refresh token marked used, in one atomic step. `at`
+    /// dates a replay's revocation.
     pub async fn rotate_token(
         &self,
         old_id: &str,
-        next: &NewToken,
-        event: &TokenEvent,
+        at: Epoch,
+        successor: Successor,
     ) -> Result<Rotation, StoreError> {
-        self.writer
+        let rotation = self
+            .writer
             .submit(Write::Rotate {
                 old_id: old_id.to_owned(),
-                next: next.clone(),
-                event: event.clone(),
+                at,
+                successor,
             })
-            .await
+            .await?
+            .ok_or_else(|| StoreError::Other("the token writer gave no rotation".into()))?;
+        if rotation == Rotation::Refused(Refusal::Replayed) {
+            self.revoked(1);
+        }
+        Ok(rotation)
     }
 
     /// A token from before row ids (`crypto::token`) by the digest of its value. Newer
@@ -91,11 +118,6 @@ impl Store {
             .bind(digest)
             .fetch_one(&self.pool)
             .await?)
-    }
-
-    /// Revokes every token descended from one grant (refresh replay, refresh revocation).
-    pub async fn revoke_family(&self, family_id: &str, now: Epoch) -> Result<u64, StoreError> {
-        self.revoke_where("family_id = $2", family_id, now).await
     }
 
     /// Revokes every token of a user (lock, password change).

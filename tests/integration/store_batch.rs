@@ -2,9 +2,9 @@
 //! alone.
 
 use crate::on_both_backends;
-use crate::store_contract::{event, token};
+use crate::store_contract::{event, successor, token};
 use crate::support::{store_on, Backend};
-use portico::store::Rotation;
+use portico::store::{Refusal, Rotation};
 
 on_both_backends!(a_failing_token_write_fails_alone_in_its_batch);
 on_both_backends!(a_refresh_token_presented_twice_in_one_batch_rotates_once);
@@ -53,36 +53,43 @@ async fn a_refresh_token_presented_twice_in_one_batch_rotates_once(b: Backend) {
             .unwrap();
     }
     // Four successors each of three refresh tokens, all submitted at once (one batch on
-    // SQLite): exactly one per refresh token may win, whatever the order.
+    // SQLite): exactly one per refresh token may win, whatever the order; the others are
+    // replays, which revoke the family, the winner's successor included.
     let rotations = (0..12).map(|i| {
         let s = s.clone();
         let old = format!("old{}", i % 3);
         let mut next = token(&format!("next{i}"), "app", &old);
         next.issued_at = 150;
         tokio::spawn(async move {
-            let refreshed = event("app", "refreshed");
-            (
-                old.clone(),
-                s.rotate_token(&old, &next, &refreshed).await.unwrap(),
-            )
+            let rule = successor(next, event("app", "refreshed"));
+            (old.clone(), s.rotate_token(&old, 160, rule).await.unwrap())
         })
     });
     let mut winners = std::collections::HashMap::new();
+    let mut replays = 0;
     for r in rotations.collect::<Vec<_>>() {
-        let (old, outcome) = r.await.unwrap();
-        if outcome == Rotation::Rotated {
-            *winners.entry(old).or_insert(0) += 1;
+        match r.await.unwrap() {
+            (old, Rotation::Rotated(_)) => *winners.entry(old).or_insert(0) += 1,
+            (_, Rotation::Refused(refusal)) => {
+                assert_eq!(refusal, Refusal::Replayed);
+                replays += 1;
+            }
         }
     }
     assert_eq!(winners.len(), 3, "each refresh token rotated: {winners:?}");
     assert!(winners.values().all(|n| *n == 1), "{winners:?}");
+    assert_eq!(replays, 9);
     for old in ["old0", "old1", "old2"] {
         let row = s.token_by_id(old).await.unwrap();
         assert_eq!(row.refresh_used_at, Some(150));
+        assert_eq!(row.revoked_at, Some(160), "the replay revoked the family");
     }
     let mut stored = 0;
     for i in 0..12 {
-        stored += usize::from(s.token_by_id(&format!("next{i}")).await.is_ok());
+        if let Ok(next) = s.token_by_id(&format!("next{i}")).await {
+            assert_eq!(next.revoked_at, Some(160), "revoked with its family");
+            stored += 1;
+        }
     }
     assert_eq!(stored, 3, "a losing rotation stored no token");
     let events = s.events_of_application("app", 0).await.unwrap();

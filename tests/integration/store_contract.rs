@@ -3,8 +3,10 @@
 use crate::on_both_backends;
 use crate::support::{store_on, Backend};
 use portico::store::{
-    KeyRow, NewUser, Rotation, ScopeRow, Store, StoreError, TokenEvent, TokenPart, TokenRow,
+    KeyRow, NewUser, Refusal, Rotation, ScopeRow, Store, StoreError, Successor, TokenEvent,
+    TokenPart, TokenRow,
 };
+use std::sync::Arc;
 
 async fn store(backend: Backend) -> Option<(Store, crate::support::TestDb)> {
     store_on(backend).await
@@ -40,6 +42,20 @@ pub(crate) fn token(id: &str, app: &str, family: &str) -> TokenRow {
         refresh_used_at: None,
         revoked_at: None,
     }
+}
+
+/// A refresh rule that stores `next` unless the presented token was used (a replay) or
+/// revoked (refused).
+pub(crate) fn successor(next: TokenRow, event: TokenEvent) -> Successor {
+    Arc::new(move |old: &TokenRow| {
+        if old.revoked_at.is_some() {
+            Err(Refusal::Invalid)
+        } else if old.refresh_used_at.is_some() {
+            Err(Refusal::Replayed)
+        } else {
+            Ok((next.clone(), event.clone()))
+        }
+    })
 }
 
 pub(crate) fn event(app: &str, outcome: &'static str) -> TokenEvent {
@@ -251,27 +267,46 @@ async fn tokens_rotate_once_and_revoke_by_family_and_user(b: Backend) {
         s.legacy_token_by_digest(TokenPart::Refresh, "r-t1").await,
         Err(StoreError::NotFound)
     ));
+    let refreshed = event("app", "refreshed");
     let next = token("t2", "app", "f1");
     assert_eq!(
-        s.rotate_token("t1", &next, &event("app", "refreshed"))
+        s.rotate_token("t1", 150, successor(next.clone(), refreshed.clone()))
             .await
             .unwrap(),
-        Rotation::Rotated
+        Rotation::Rotated(Box::new(next))
     );
+    assert_eq!(
+        s.rotate_token(
+            "nope",
+            150,
+            successor(token("t9", "app", "f1"), refreshed.clone())
+        )
+        .await
+        .unwrap(),
+        Rotation::Refused(Refusal::Invalid),
+        "an unknown refresh token rotates into nothing"
+    );
+    assert!(matches!(
+        s.token_by_id("t9").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(s.active_tokens_of_user("u1", 150).await.unwrap().len(), 2);
+    let revocations = s.revocations();
     let again = token("t3", "app", "f1");
     assert_eq!(
-        s.rotate_token("t1", &again, &event("app", "refreshed"))
+        s.rotate_token("t1", 160, successor(again, refreshed))
             .await
             .unwrap(),
-        Rotation::AlreadyUsed
+        Rotation::Refused(Refusal::Replayed)
     );
     assert!(matches!(
         s.token_by_id("t3").await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(s.active_tokens_of_user("u1", 150).await.unwrap().len(), 2);
-    assert_eq!(s.revoke_family("f1", 160).await.unwrap(), 2);
+    // The replay revoked the whole family, the successor too, and told the caches.
     assert!(s.active_tokens_of_user("u1", 150).await.unwrap().is_empty());
+    assert_eq!(s.token_by_id("t2").await.unwrap().revoked_at, Some(160));
+    assert!(s.revocations() > revocations);
     s.issue_token(&token("t4", "app", "f2"), &event("app", "issued"))
         .await
         .unwrap();

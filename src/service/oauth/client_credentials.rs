@@ -11,17 +11,14 @@ impl Services {
         req: &TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
         let scopes = self.requested_scopes(req.param("scope")).await?.grant(None);
-        let minted = self
-            .mint(
-                key,
-                GrantType::ClientCredentials,
-                None,
-                &scopes,
-                None,
-                req.lifetime_cap,
-            )
-            .await?;
-        let event = self.event_for(&minted.row, "issued");
+        let minted = self.mint(
+            key,
+            GrantType::ClientCredentials,
+            None,
+            &scopes,
+            req.lifetime_cap,
+        );
+        let event = super::issue::event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;
         Ok(minted.response)
     }

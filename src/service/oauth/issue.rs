@@ -1,7 +1,7 @@
 use super::{OAuthError, Services};
 use crate::crypto;
 use crate::domain::api::RoleSet;
-use crate::domain::{GrantType, ScopeSet};
+use crate::domain::{Epoch, GrantType, ScopeSet};
 use crate::store::{KeyRow, NewToken, ScopeRow, TokenEvent};
 use serde::Serialize;
 
@@ -36,6 +36,89 @@ pub(super) struct Minted {
     pub response: TokenResponse,
 }
 
+/// The token values of one issuance, shown to the client once and never stored.
+pub(super) struct Values {
+    access: String,
+    refresh: Option<String>,
+}
+
+impl Values {
+    /// The success body for these values, stored as `row`.
+    pub(super) fn response(self, row: &NewToken) -> TokenResponse {
+        TokenResponse {
+            scope: row.scopes.clone(),
+            token_type: "Bearer",
+            expires_in: row.expires_at - row.issued_at,
+            refresh_token: self.refresh,
+            access_token: self.access,
+        }
+    }
+}
+
+/// Everything about an issuance but whom it is for, its scopes and its family: the
+/// digests of its values, its client and its times. It holds no usable token.
+#[derive(Clone)]
+pub(super) struct Issuance {
+    id: String,
+    access_digest: String,
+    refresh_digest: Option<String>,
+    key: KeyRow,
+    grant: GrantType,
+    pub at: Epoch,
+    lifetime: i64,
+    refresh_lifetime: i64,
+}
+
+impl Issuance {
+    pub(super) fn consumer_key(&self) -> &str {
+        &self.key.consumer_key
+    }
+
+    /// The row storing this issuance for `subject` with `scopes`, in `family_id`'s family
+    /// (none: it starts its own).
+    pub(super) fn row(
+        &self,
+        subject: Option<Subject<'_>>,
+        scopes: &ScopeSet,
+        family_id: Option<&str>,
+    ) -> NewToken {
+        NewToken {
+            id: self.id.clone(),
+            family_id: family_id.unwrap_or(&self.id).to_owned(),
+            access_digest: self.access_digest.clone(),
+            refresh_digest: self.refresh_digest.clone(),
+            consumer_key: self.key.consumer_key.clone(),
+            app_id: self.key.app_id.clone(),
+            key_type: self.key.key_type.clone(),
+            grant_type: self.grant.as_str().into(),
+            user_id: subject.as_ref().map(|s| s.id.to_owned()),
+            username: subject.as_ref().map(|s| s.username.to_owned()),
+            scopes: scopes.to_string(),
+            issued_at: self.at,
+            expires_at: self.at + self.lifetime,
+            refresh_expires_at: self
+                .refresh_digest
+                .as_ref()
+                .map(|_| self.at + self.refresh_lifetime),
+            refresh_used_at: None,
+            revoked_at: None,
+        }
+    }
+}
+
+/// The statistics event of a stored token.
+pub(crate) fn event_for(row: &NewToken, outcome: &'static str) -> TokenEvent {
+    TokenEvent {
+        app_id: row.app_id.clone(),
+        key_type: row.key_type.clone(),
+        grant_type: row.grant_type.clone(),
+        user_id: row.user_id.clone(),
+        username: row.username.clone(),
+        outcome,
+        at: row.issued_at,
+    }
+}
+
 impl Services {
     /// The access-token lifetime for `key`: its own, else its application's, else the
     /// server's default for user or application tokens.
@@ -50,21 +133,18 @@ impl Services {
             .unwrap_or(default)
     }
 
-    /// Makes fresh token values and the row that stores their digests.
-    pub(super) async fn mint(
+    /// Fresh token values, and the issuance that stores their digests. A refresh token
+    /// only for a user's token, and only when the key may refresh; `lifetime_cap` only
+    /// shortens the access token's lifetime.
+    pub(super) fn issuance(
         &self,
         key: &KeyRow,
         grant: GrantType,
-        subject: Option<Subject<'_>>,
-        scopes: &ScopeSet,
-        family_id: Option<&str>,
+        for_user: bool,
         lifetime_cap: Option<i64>,
-    ) -> Result<Minted, OAuthError> {
-        let now = self.clock.now();
-        let lifetime = self.access_lifetime(key, subject.is_some());
-        let lifetime = lifetime_cap.map_or(lifetime, |cap| cap.clamp(1, lifetime));
-        // Refresh tokens only for user grants, and only when the key may refresh.
-        let may_refresh = subject.is_some()
+    ) -> (Issuance, Values) {
+        let lifetime = self.access_lifetime(key, for_user);
+        let may_refresh = for_user
             && crate::domain::GrantTypes::parse_list(&key.grant_types)
                 .is_ok_and(|g| g.allows(GrantType::RefreshToken));
         // Time-ordered, so new rows land at the end of the id index instead of anywhere;
@@ -72,44 +152,33 @@ impl Services {
         let row_id = uuid::Uuid::now_v7();
         let access = crypto::token_for_row(&row_id);
         let refresh = may_refresh.then(|| crypto::token_for_row(&row_id));
-        let id = row_id.to_string();
-        let row = NewToken {
-            family_id: family_id.map_or_else(|| id.clone(), str::to_owned),
-            id,
+        let issuance = Issuance {
+            id: row_id.to_string(),
             access_digest: crypto::digest(&access),
             refresh_digest: refresh.as_deref().map(crypto::digest),
-            consumer_key: key.consumer_key.clone(),
-            app_id: key.app_id.clone(),
-            key_type: key.key_type.clone(),
-            grant_type: grant.as_str().into(),
-            user_id: subject.as_ref().map(|s| s.id.to_owned()),
-            username: subject.as_ref().map(|s| s.username.to_owned()),
-            scopes: scopes.to_string(),
-            issued_at: now,
-            expires_at: now + lifetime,
-            refresh_expires_at: refresh.as_ref().map(|_| now + self.lifetimes.refresh),
-            refresh_used_at: None,
-            revoked_at: None,
+            key: key.clone(),
+            grant,
+            at: self.clock.now(),
+            lifetime: lifetime_cap.map_or(lifetime, |cap| cap.clamp(1, lifetime)),
+            refresh_lifetime: self.lifetimes.refresh,
         };
-        let response = TokenResponse {
-            scope: row.scopes.clone(),
-            token_type: "Bearer",
-            expires_in: lifetime,
-            refresh_token: refresh,
-            access_token: access,
-        };
-        Ok(Minted { row, response })
+        (issuance, Values { access, refresh })
     }
 
-    pub(crate) fn event_for(&self, row: &NewToken, outcome: &'static str) -> TokenEvent {
-        TokenEvent {
-            app_id: row.app_id.clone(),
-            key_type: row.key_type.clone(),
-            grant_type: row.grant_type.clone(),
-            user_id: row.user_id.clone(),
-            username: row.username.clone(),
-            outcome,
-            at: row.issued_at,
+    /// A new token family's first issuance: its row and the response that carries it.
+    pub(super) fn mint(
+        &self,
+        key: &KeyRow,
+        grant: GrantType,
+        subject: Option<Subject<'_>>,
+        scopes: &ScopeSet,
+        lifetime_cap: Option<i64>,
+    ) -> Minted {
+        let (issuance, values) = self.issuance(key, grant, subject.is_some(), lifetime_cap);
+        let row = issuance.row(subject, scopes, None);
+        Minted {
+            response: values.response(&row),
+            row,
         }
     }
 

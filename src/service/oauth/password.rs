@@ -35,17 +35,14 @@ impl Services {
             id: &user.id,
             username: &user.username,
         };
-        let minted = self
-            .mint(
-                key,
-                GrantType::Password,
-                Some(subject),
-                &scopes,
-                None,
-                req.lifetime_cap,
-            )
-            .await?;
-        let event = self.event_for(&minted.row, "issued");
+        let minted = self.mint(
+            key,
+            GrantType::Password,
+            Some(subject),
+            &scopes,
+            req.lifetime_cap,
+        );
+        let event = super::issue::event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;
         tracing::info!(
             target: "portico::oauth",

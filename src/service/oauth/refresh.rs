@@ -1,11 +1,21 @@
 //! Refresh token grant (RFC 6749 §6) with rotation: each refresh token works once, and
 //! presenting a used one revokes its whole family (RFC 9700 §4.14.2), since either the
 //! client or an attacker holds a stolen copy.
+//!
+//! The rule below runs inside the token writer's transaction (`store::rotation`), on the
+//! presented token's row as that transaction reads it, so a refresh costs one trip to
+//! the database and no rotation can slip between a read and its claim.
 
-use super::issue::Subject;
+use super::issue::{event_for, Issuance, Subject};
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
+use crate::crypto::{self, TokenLocator};
 use crate::domain::{GrantType, ScopeSet};
-use crate::store::{KeyRow, Rotation, StoreError, TokenPart};
+use crate::store::{KeyRow, Refusal, Rotation, StoreError, TokenPart, TokenRow};
+use std::sync::Arc;
+
+fn invalid() -> OAuthError {
+    OAuthError::InvalidGrant("the refresh token is invalid, expired or revoked".into())
+}
 
 impl Services {
     pub(super) async fn refresh_grant(
@@ -23,69 +33,101 @@ impl Services {
 
     async fn rotate(&self, key: &KeyRow, req: &TokenRequest) -> Result<TokenResponse, OAuthError> {
         let presented = req.required("refresh_token")?;
-        let invalid =
-            || OAuthError::InvalidGrant("the refresh token is invalid, expired or revoked".into());
-        let old = match super::token_by_value(&self.store, TokenPart::Refresh, presented).await {
-            Ok(t) => t,
-            Err(StoreError::NotFound) => return Err(invalid()),
-            Err(e) => return Err(e.into()),
-        };
-        // Bound to its client: another client's refresh token is as good as unknown.
-        if old.consumer_key != key.consumer_key {
-            return Err(invalid());
-        }
-        let now = self.clock.now();
-        if old.revoked_at.is_some() {
-            return Err(invalid());
-        }
-        if old.refresh_used_at.is_some() {
-            self.store.revoke_family(&old.family_id, now).await?;
-            tracing::warn!(target: "portico::oauth", app = %old.app_id, "refresh token replayed; family revoked");
-            return Err(invalid());
-        }
-        if old.refresh_expires_at.is_none_or(|exp| exp <= now) {
-            return Err(invalid());
-        }
-        let granted = ScopeSet::parse(&old.scopes).map_err(|e| OAuthError::Server(e.message))?;
-        let scopes = match req.param("scope") {
-            None => granted,
+        let asked = match req.param("scope") {
+            None => None,
             Some(raw) => {
-                let asked =
-                    ScopeSet::parse(raw).map_err(|e| OAuthError::InvalidScope(e.message))?;
-                if asked.is_empty() || !asked.is_subset(&granted) {
-                    return Err(OAuthError::InvalidScope(format!(
-                        "the requested scope must be within the original grant (`{granted}`)"
-                    )));
-                }
-                asked
+                Some(ScopeSet::parse(raw).map_err(|e| OAuthError::InvalidScope(e.message))?)
             }
         };
-        let subject = match (&old.user_id, &old.username) {
-            (Some(id), Some(name)) => Some(Subject { id, username: name }),
-            _ => None,
+        let Some(old_id) = self.refresh_row_id(presented).await? else {
+            return Err(invalid());
         };
-        let minted = self
-            .mint(
-                key,
-                GrantType::RefreshToken,
-                subject,
-                &scopes,
-                Some(&old.family_id),
-                None,
-            )
-            .await?;
-        let event = self.event_for(&minted.row, "refreshed");
-        match self
-            .store
-            .rotate_token(&old.id, &minted.row, &event)
-            .await?
-        {
-            Rotation::Rotated => Ok(minted.response),
-            // Lost a race with another use of the same refresh token: that is a replay.
-            Rotation::AlreadyUsed => {
-                self.store.revoke_family(&old.family_id, now).await?;
+        let (issuance, values) = self.issuance(key, GrantType::RefreshToken, true, None);
+        let at = issuance.at;
+        let rule = Rule {
+            presented_digest: crypto::digest(presented),
+            asked,
+            issuance,
+        };
+        let successor = Arc::new(move |old: &TokenRow| rule.successor(old));
+        match self.store.rotate_token(&old_id, at, successor).await? {
+            Rotation::Rotated(row) => Ok(values.response(&row)),
+            Rotation::Refused(Refusal::Replayed) => {
+                tracing::warn!(target: "portico::oauth", app = %key.app_id, "refresh token replayed; family revoked");
                 Err(invalid())
             }
+            Rotation::Refused(Refusal::ScopeNotGranted(granted)) => Err(OAuthError::InvalidScope(
+                format!("the requested scope must be within the original grant (`{granted}`)"),
+            )),
+            Rotation::Refused(Refusal::Invalid) => Err(invalid()),
         }
+    }
+
+    /// The row id a refresh token names: in the value itself, or for a token from before
+    /// row ids, found by its digest. `None`: no such token.
+    async fn refresh_row_id(&self, presented: &str) -> Result<Option<String>, OAuthError> {
+        match crypto::locate(presented) {
+            TokenLocator::Row(id) => Ok(Some(id)),
+            TokenLocator::Legacy => {
+                let digest = crypto::digest(presented);
+                match self
+                    .store
+                    .legacy_token_by_digest(TokenPart::Refresh, &digest)
+                    .await
+                {
+                    Ok(row) => Ok(Some(row.id)),
+                    Err(StoreError::NotFound) => Ok(None),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+}
+
+/// What decides the successor of one presented refresh token.
+struct Rule {
+    presented_digest: String,
+    asked: Option<ScopeSet>,
+    /// The successor's values, client and times, fixed before the row is read.
+    issuance: Issuance,
+}
+
+impl Rule {
+    fn successor(&self, old: &TokenRow) -> Result<(TokenRow, crate::store::TokenEvent), Refusal> {
+        // The id in a token value is public; only the whole value's digest proves it.
+        let genuine = old
+            .refresh_digest
+            .as_deref()
+            .is_some_and(|stored| crypto::digest_eq(&self.presented_digest, stored));
+        // Bound to its client: another client's refresh token is as good as unknown.
+        if !genuine || old.consumer_key != self.issuance.consumer_key() || old.revoked_at.is_some()
+        {
+            return Err(Refusal::Invalid);
+        }
+        if old.refresh_used_at.is_some() {
+            return Err(Refusal::Replayed);
+        }
+        if old
+            .refresh_expires_at
+            .is_none_or(|exp| exp <= self.issuance.at)
+        {
+            return Err(Refusal::Invalid);
+        }
+        let granted = ScopeSet::parse(&old.scopes).map_err(|_| Refusal::Invalid)?;
+        let scopes = match &self.asked {
+            None => granted,
+            Some(asked) if !asked.is_empty() && asked.is_subset(&granted) => asked.clone(),
+            Some(_) => return Err(Refusal::ScopeNotGranted(granted.to_string())),
+        };
+        // Refresh tokens are issued to users only.
+        let (Some(id), Some(username)) = (&old.user_id, &old.username) else {
+            return Err(Refusal::Invalid);
+        };
+        let subject = Subject { id, username };
+        let next = self
+            .issuance
+            .row(Some(subject), &scopes, Some(&old.family_id));
+        let event = event_for(&next, "refreshed");
+        Ok((next, event))
     }
 }

@@ -63,7 +63,7 @@ impl Services {
         row: &TokenRow,
         matched: TokenPart,
     ) -> Result<(), crate::store::StoreError> {
-        let mut event = self.event_for(row, "revoked");
+        let mut event = super::issue::event_for(row, "revoked");
         event.at = self.clock.now();
         let (id, family) = match matched {
             TokenPart::Refresh => (&row.family_id, true),
