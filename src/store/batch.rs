@@ -1,12 +1,13 @@
 //! Token writes. Every issued or rotated token must be durable before its response
-//! leaves, and each commit costs a flush to disk. So one writer task, on a connection of
-//! its own, commits whatever token writes queued up while its previous commit was
-//! running, in one transaction (group commit) of a handful of multi-row statements: on a
-//! busy machine a statement's round trip costs more than the work it does. On SQLite,
-//! whose writers take turns anyway, this is the only way to share a flush; on PostgreSQL
-//! it turns five round trips per token into five per batch. Should a statement fail, the
-//! batch is run again with each write inside its own savepoint, so the failing write is
-//! undone alone and reported to its own caller only.
+//! leaves, and each commit costs a flush to disk. So one writer, on a thread and a
+//! connection of its own, commits whatever token writes queued up while its previous
+//! commit was running, in one transaction (group commit) of a handful of multi-row
+//! statements: on a busy machine a statement's round trip costs more than the work it
+//! does. On SQLite, whose writers take turns anyway, this is the only way to share a
+//! flush; on PostgreSQL it turns six round trips per token (a rotation's read among them,
+//! `store::rotation`) into six per batch. Should a statement fail, the batch is run again
+//! with each write inside its own savepoint, so the failing write is undone alone and
+//! reported to its own caller only.
 
 use super::rotation::apply;
 use super::tokens::{Rotation, Successor};
