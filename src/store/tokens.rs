@@ -96,7 +96,7 @@ impl Store {
             })
             .await?
             .ok_or_else(|| StoreError::Other("the token writer gave no rotation".into()))?;
-        if rotation == Rotation::Refused(Refusal::Replayed) {
+        if matches!(rotation, Rotation::Refused(Refusal::Replayed)) {
             self.revoked(1);
         }
         Ok(rotation)

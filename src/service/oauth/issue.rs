@@ -62,7 +62,9 @@ pub(super) struct Issuance {
     id: String,
     access_digest: String,
     refresh_digest: Option<String>,
-    key: KeyRow,
+    consumer_key: String,
+    app_id: String,
+    key_type: String,
     grant: GrantType,
     pub at: Epoch,
     lifetime: i64,
@@ -71,7 +73,7 @@ pub(super) struct Issuance {
 
 impl Issuance {
     pub(super) fn consumer_key(&self) -> &str {
-        &self.key.consumer_key
+        &self.consumer_key
     }
 
     /// The row storing this issuance for `subject` with `scopes`, in `family_id`'s family
@@ -87,9 +89,9 @@ impl Issuance {
             family_id: family_id.unwrap_or(&self.id).to_owned(),
             access_digest: self.access_digest.clone(),
             refresh_digest: self.refresh_digest.clone(),
-            consumer_key: self.key.consumer_key.clone(),
-            app_id: self.key.app_id.clone(),
-            key_type: self.key.key_type.clone(),
+            consumer_key: self.consumer_key.clone(),
+            app_id: self.app_id.clone(),
+            key_type: self.key_type.clone(),
             grant_type: self.grant.as_str().into(),
             user_id: subject.as_ref().map(|s| s.id.to_owned()),
             username: subject.as_ref().map(|s| s.username.to_owned()),
@@ -156,7 +158,9 @@ impl Services {
             id: row_id.to_string(),
             access_digest: crypto::digest(&access),
             refresh_digest: refresh.as_deref().map(crypto::digest),
-            key: key.clone(),
+            consumer_key: key.consumer_key.clone(),
+            app_id: key.app_id.clone(),
+            key_type: key.key_type.clone(),
             grant,
             at: self.clock.now(),
             lifetime: lifetime_cap.map_or(lifetime, |cap| cap.clamp(1, lifetime)),

@@ -15,7 +15,7 @@ pub use client::{ClientAuth, KeyCache};
 pub use error::OAuthError;
 pub use introspection::Introspection;
 pub use issue::TokenResponse;
-pub(crate) use lookup::token_by_value;
+pub(crate) use lookup::{row_id_by_value, token_by_value};
 
 use super::Services;
 use crate::domain::GrantType;

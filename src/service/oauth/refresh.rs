@@ -8,7 +8,7 @@
 
 use super::issue::{event_for, Issuance, Subject};
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
-use crate::crypto::{self, TokenLocator};
+use crate::crypto;
 use crate::domain::{GrantType, ScopeSet};
 use crate::store::{KeyRow, Refusal, Rotation, StoreError, TokenPart, TokenRow};
 use std::sync::Arc;
@@ -39,8 +39,11 @@ impl Services {
                 Some(ScopeSet::parse(raw).map_err(|e| OAuthError::InvalidScope(e.message))?)
             }
         };
-        let Some(old_id) = self.refresh_row_id(presented).await? else {
-            return Err(invalid());
+        let old_id = match super::row_id_by_value(&self.store, TokenPart::Refresh, presented).await
+        {
+            Ok(id) => id,
+            Err(StoreError::NotFound) => return Err(invalid()),
+            Err(e) => return Err(e.into()),
         };
         let (issuance, values) = self.issuance(key, GrantType::RefreshToken, true, None);
         let at = issuance.at;
@@ -60,26 +63,6 @@ impl Services {
                 format!("the requested scope must be within the original grant (`{granted}`)"),
             )),
             Rotation::Refused(Refusal::Invalid) => Err(invalid()),
-        }
-    }
-
-    /// The row id a refresh token names: in the value itself, or for a token from before
-    /// row ids, found by its digest. `None`: no such token.
-    async fn refresh_row_id(&self, presented: &str) -> Result<Option<String>, OAuthError> {
-        match crypto::locate(presented) {
-            TokenLocator::Row(id) => Ok(Some(id)),
-            TokenLocator::Legacy => {
-                let digest = crypto::digest(presented);
-                match self
-                    .store
-                    .legacy_token_by_digest(TokenPart::Refresh, &digest)
-                    .await
-                {
-                    Ok(row) => Ok(Some(row.id)),
-                    Err(StoreError::NotFound) => Ok(None),
-                    Err(e) => Err(e.into()),
-                }
-            }
         }
     }
 }
