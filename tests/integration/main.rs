@@ -15,6 +15,7 @@ mod stats_access;
 mod stats_counting;
 mod store_batch;
 mod store_contract;
+mod store_tokens;
 mod token_client_auth;
 mod token_password;
 mod token_refresh;

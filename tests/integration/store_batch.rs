@@ -2,7 +2,7 @@
 //! alone.
 
 use crate::on_both_backends;
-use crate::store_contract::{event, successor, token};
+use crate::store_tokens::{event, successor, token};
 use crate::support::{store_on, Backend};
 use portico::store::{Refusal, Rotation};
 
