@@ -172,13 +172,24 @@ async fn commit(conn: &mut AnyConnection, batch: &mut Vec<(Write, Reply)>) -> bo
 
 type Results = Vec<Answer>;
 
+/// Starts a batch's transaction. On SQLite it takes the write lock at once: a batch reads
+/// before it writes, and a deferred transaction whose snapshot another connection's commit
+/// has outdated cannot take the lock later (it fails as busy, without waiting).
+async fn begin(conn: &mut AnyConnection) -> Result<sqlx::Transaction<'_, sqlx::Any>, sqlx::Error> {
+    if conn.backend_name() == "SQLite" {
+        conn.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        conn.begin().await
+    }
+}
+
 /// The common case: every write succeeds, in one transaction. `None` when a statement
 /// failed (the transaction is dropped, so rolled back).
 async fn all_or_nothing(
     conn: &mut AnyConnection,
     batch: &[(Write, Reply)],
 ) -> Result<Option<Results>, sqlx::Error> {
-    let mut tx = conn.begin().await?;
+    let mut tx = begin(conn).await?;
     let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
     let Ok(rotations) = apply(&mut tx, &writes).await else {
         return Ok(None);
@@ -193,7 +204,7 @@ async fn isolated(
 ) -> (Result<(), sqlx::Error>, Results) {
     let mut results = Vec::with_capacity(batch.len());
     let outcome = async {
-        let mut tx = conn.begin().await?;
+        let mut tx = begin(conn).await?;
         for (write, _) in batch {
             sqlx::query("SAVEPOINT token_write")
                 .execute(&mut *tx)

@@ -99,3 +99,34 @@ async fn a_refresh_token_presented_twice_in_one_batch_rotates_once(b: Backend) {
     let refreshed = events.iter().filter(|e| e.outcome == "refreshed").count();
     assert_eq!(refreshed, 3, "only the winning rotations left an event");
 }
+
+on_both_backends!(rotations_commit_while_other_connections_write);
+
+/// The writer reads before it writes; on SQLite its transaction must hold the write lock
+/// from the start, or another connection's commit in between fails the whole batch.
+async fn rotations_commit_while_other_connections_write(b: Backend) {
+    let Some((s, _db)) = store_on(b).await else {
+        return;
+    };
+    s.issue_token(&token("r0", "app", "f"), &event("app", "issued"))
+        .await
+        .unwrap();
+    let busy = {
+        let s = s.clone();
+        tokio::spawn(async move {
+            for _ in 0..400 {
+                s.record_event(&event("other", "failed")).await.unwrap();
+            }
+        })
+    };
+    for i in 1..=100 {
+        let next = token(&format!("r{i}"), "app", "f");
+        let rule = successor(next, event("app", "refreshed"));
+        let rotated = s.rotate_token(&format!("r{}", i - 1), 150, rule).await;
+        assert!(
+            matches!(rotated, Ok(Rotation::Rotated(_))),
+            "rotation {i}: {rotated:?}"
+        );
+    }
+    busy.await.unwrap();
+}
