@@ -6,9 +6,9 @@ use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -44,8 +44,19 @@ fn site_root() -> String {
     std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into())
 }
 
+/// The portal's routes, listed once per process. Leptos lists them by rendering the app
+/// with every resource load suppressed process-wide (a global flag), so listing them
+/// again while another server in this process renders a page left that page's data
+/// loading forever, and its request hanging.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| generate_route_list(crate::ui::App))
+        .clone()
+}
+
 fn portal_router(state: AppState, hydrate: bool) -> Router {
-    let routes = generate_route_list(crate::ui::App);
+    let routes = routes();
     let context = {
         let state = state.clone();
         move || {

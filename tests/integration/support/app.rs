@@ -49,6 +49,7 @@ pub async fn spawn_on(db: TestDb, tweak: impl Fn(&mut Config)) -> TestApp {
             Ok(running) => {
                 let http = reqwest::Client::builder()
                     .danger_accept_invalid_certs(true)
+                    .timeout(crate::support::REQUEST_TIMEOUT)
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .unwrap();

@@ -39,6 +39,7 @@ impl Browser {
         );
         let http = reqwest::Client::builder()
             .danger_accept_invalid_certs(true)
+            .timeout(crate::support::REQUEST_TIMEOUT)
             .default_headers(headers)
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
