@@ -6,7 +6,7 @@ use crate::support::browser::Browser;
 use crate::support::{spawn_app, Backend, TestApp};
 
 /// Signs `user` in and creates one application through the UI; returns its id.
-async fn signed_in_with_app(app: &TestApp, user: &str) -> (Browser, String) {
+pub(crate) async fn signed_in_with_app(app: &TestApp, user: &str) -> (Browser, String) {
     app.user(user, &format!("{user}-password")).await;
     let browser = Browser::new(app);
     browser.sign_in(user, &format!("{user}-password")).await;

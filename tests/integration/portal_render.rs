@@ -2,34 +2,20 @@
 //! resource load process-wide while it walks the app to list its routes, so a page whose
 //! data began loading in that window never finished (its request hung for good).
 
-use crate::support::browser::Browser;
 use crate::support::{spawn_app, Backend};
 use std::time::Duration;
 
 /// Long enough for a debug build on a loaded machine, far below a hung request.
 const PAGE_BOUND: Duration = Duration::from_secs(10);
-/// Servers started beside the renders: before the fix, about half the runs with 8 hung.
+/// Servers started beside the renders: before the fix, about half the runs hung.
 const STARTS: usize = 16;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_render_while_other_servers_start() {
     let app = spawn_app(Backend::Sqlite).await.expect("sqlite app");
-    app.user("alice", "alice-password").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("alice", "alice-password").await;
-    let created = browser
-        .post(
-            "/apps",
-            "create_app",
-            &[
-                ("name", "Pizza"),
-                ("description", "orders"),
-                ("token_validity", ""),
-            ],
-        )
-        .await;
-    assert_eq!(created.status, 302, "{created:?}");
-
+    let (browser, id) = crate::portal_apps::signed_in_with_app(&app, "alice").await;
+    let overview = format!("/apps/{id}");
+    let keys = format!("/apps/{id}/keys/production");
     let starting = tokio::spawn(async {
         let mut servers = Vec::new();
         for _ in 0..STARTS {
@@ -37,11 +23,10 @@ async fn pages_render_while_other_servers_start() {
         }
         servers.len()
     });
-    let keys = format!("{}/keys/production", created.location);
     let mut rendered = 0;
     while !starting.is_finished() {
         // Each page loads its data as a resource, which the route listing would suspend.
-        for page in ["/apps", &created.location, &keys] {
+        for page in ["/apps", &overview, &keys] {
             let res = tokio::time::timeout(PAGE_BOUND, browser.get(page)).await;
             let (status, html) = res.unwrap_or_else(|_| {
                 panic!("{page} did not render within {PAGE_BOUND:?} while servers started")
