@@ -176,7 +176,7 @@ type Results = Vec<Answer>;
 /// before it writes, and a deferred transaction whose snapshot another connection's commit
 /// has outdated cannot take the lock later (it fails as busy, without waiting).
 async fn begin(conn: &mut AnyConnection) -> Result<sqlx::Transaction<'_, sqlx::Any>, sqlx::Error> {
-    if conn.backend_name() == "SQLite" {
+    if super::is_sqlite(conn) {
         conn.begin_with("BEGIN IMMEDIATE").await
     } else {
         conn.begin().await

@@ -54,13 +54,19 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Whether a connection of the `Any` driver is a SQLite one, for the few statements
+/// whose text differs between the backends.
+pub(crate) fn is_sqlite(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name() == "SQLite"
+}
+
 /// Bound-parameter markers for positions `first..first + count` (from 1), comma
 /// separated: `$n` on PostgreSQL; a plain `?` on SQLite, which binds those in order,
 /// where a named marker is looked up by name, at a cost that grows with the square of a
 /// statement's parameters.
 pub(crate) fn markers(conn: &sqlx::AnyConnection, first: usize, count: usize) -> String {
     use std::fmt::Write;
-    let anonymous = conn.backend_name() == "SQLite";
+    let anonymous = is_sqlite(conn);
     let mut out = String::with_capacity(count * 5);
     for n in first..first + count {
         if n > first {
