@@ -9,6 +9,7 @@
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version, ARGON2ID_IDENT};
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
@@ -37,9 +38,33 @@ fn workspace(blocks: usize) -> Workspace {
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
-    workspaces: Arc<Mutex<Vec<Workspace>>>,
+    workspaces: Arc<Workspaces>,
     /// Verified against when the user does not exist, so both paths cost the same.
     dummy_hash: Arc<str>,
+}
+
+/// The preallocated workspaces, and how many were ever made: one per permit, unless a
+/// hash panicked and lost its own.
+struct Workspaces {
+    free: Mutex<Vec<Workspace>>,
+    made: AtomicUsize,
+}
+
+impl Workspaces {
+    fn take(&self) -> Workspace {
+        let free = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        free.unwrap_or_else(|| {
+            self.made.fetch_add(1, Ordering::Relaxed);
+            workspace(params().block_count())
+        })
+    }
+
+    fn give_back(&self, memory: Workspace) {
+        self.free
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(memory);
+    }
 }
 
 fn hash_with(password: &[u8], memory: &mut [Block]) -> Result<String, PasswordError> {
@@ -111,35 +136,43 @@ impl PasswordHasher {
         pool.extend((1..cores).map(|_| workspace(blocks)));
         Self {
             permits: Arc::new(Semaphore::new(cores)),
-            workspaces: Arc::new(Mutex::new(pool)),
+            workspaces: Arc::new(Workspaces {
+                made: AtomicUsize::new(pool.len()),
+                free: Mutex::new(pool),
+            }),
             dummy_hash: dummy.into(),
         }
     }
 
+    /// Runs `work` on the blocking pool with a permit and a workspace. Both belong to the
+    /// blocking task, not to the future awaiting it: a request dropped mid-hash (its
+    /// client went away) must not free a permit while its hash still runs, or clients
+    /// that disconnect could start any number of hashes, and workspaces, at once.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, PasswordError> {
-        let _permit = self
-            .permits
-            .acquire()
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|_| PasswordError::Join)?;
-        let lock = |w: &Mutex<Vec<Workspace>>| w.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        // One workspace per permit, so holding a permit means one is free.
-        let mut memory =
-            lock(&self.workspaces).unwrap_or_else(|| workspace(params().block_count()));
-        let (result, memory) = tokio::task::spawn_blocking(move || {
+        let workspaces = Arc::clone(&self.workspaces);
+        tokio::task::spawn_blocking(move || {
+            // One workspace per permit, so holding a permit means one is free.
+            let mut memory = workspaces.take();
             let result = work(&mut memory);
-            (result, memory)
+            workspaces.give_back(memory);
+            drop(permit);
+            result
         })
         .await
-        .map_err(|_| PasswordError::Join)?;
-        self.workspaces
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(memory);
-        Ok(result)
+        .map_err(|_| PasswordError::Join)
+    }
+
+    /// How many workspaces were ever allocated; stays at the permit count.
+    #[cfg(test)]
+    fn workspaces_made(&self) -> usize {
+        self.workspaces.made.load(Ordering::Relaxed)
     }
 
     pub async fn hash(&self, password: &SecretString) -> Result<String, PasswordError> {
@@ -212,6 +245,42 @@ mod tests {
             .verify(&SecretString::from("nope"), Some(&reference))
             .await
             .unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_dropped_mid_hash_holds_its_permit_until_the_hash_ends() {
+        use argon2::PasswordHasher as _;
+        let h = PasswordHasher::new();
+        let permits = h.permits.available_permits();
+        let pw = SecretString::from("correct horse");
+        let stored = h.hash(&pw).await.unwrap();
+        // Many passes, so the dropped request is surely still hashing when it is dropped.
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let slow = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(19_456, 40, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse", &salt)
+        .unwrap()
+        .to_string();
+        let dropped = tokio::spawn({
+            let (h, pw) = (h.clone(), pw.clone());
+            async move { h.verify(&pw, Some(&slow)).await }
+        });
+        while h.permits.available_permits() == permits {
+            tokio::task::yield_now().await;
+        }
+        dropped.abort();
+        assert!(dropped.await.unwrap_err().is_cancelled());
+
+        // As many requests as there are permits, at once: one must wait for the dropped
+        // request's hash instead of running beside it on a workspace of its own.
+        let all = (0..permits).map(|_| h.verify(&pw, Some(&stored)));
+        for ok in futures_util::future::join_all(all).await {
+            assert!(ok.unwrap());
+        }
+        assert_eq!(h.workspaces_made(), permits);
     }
 
     #[tokio::test]
