@@ -224,18 +224,23 @@ mod tests {
             .unwrap());
     }
 
-    #[tokio::test]
-    async fn hashes_from_the_reference_implementation_verify() {
+    /// `password` hashed by the argon2 crate's own hasher, with `passes` and `memory` KiB.
+    fn reference_hash(password: &[u8], memory: u32, passes: u32) -> String {
         use argon2::PasswordHasher as _;
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let reference = Argon2::new(
+        Argon2::new(
             Algorithm::Argon2id,
             Version::V0x13,
-            Params::new(8192, 1, 1, None).unwrap(),
+            Params::new(memory, passes, 1, None).unwrap(),
         )
-        .hash_password(b"pw-from-elsewhere", &salt)
+        .hash_password(password, &salt)
         .unwrap()
-        .to_string();
+        .to_string()
+    }
+
+    #[tokio::test]
+    async fn hashes_from_the_reference_implementation_verify() {
+        let reference = reference_hash(b"pw-from-elsewhere", 8192, 1);
         let h = PasswordHasher::new();
         assert!(h
             .verify(&SecretString::from("pw-from-elsewhere"), Some(&reference))
@@ -249,21 +254,12 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_request_dropped_mid_hash_holds_its_permit_until_the_hash_ends() {
-        use argon2::PasswordHasher as _;
         let h = PasswordHasher::new();
         let permits = h.permits.available_permits();
         let pw = SecretString::from("correct horse");
         let stored = h.hash(&pw).await.unwrap();
         // Many passes, so the dropped request is surely still hashing when it is dropped.
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let slow = Argon2::new(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            Params::new(19_456, 40, 1, None).unwrap(),
-        )
-        .hash_password(b"correct horse", &salt)
-        .unwrap()
-        .to_string();
+        let slow = reference_hash(b"correct horse", 19_456, 40);
         let dropped = tokio::spawn({
             let (h, pw) = (h.clone(), pw.clone());
             async move { h.verify(&pw, Some(&slow)).await }
