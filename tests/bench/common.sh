@@ -14,3 +14,10 @@ run_wrk() {
   sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
   echo "$rps $p50 $p99 $((non2xx + sockerr))"
 }
+
+# bench_executable NAME -> path of the `[[bench]]` NAME, built once (release profile), so a
+# script runs it directly instead of through cargo each time.
+bench_executable() {
+  cargo bench --features ssr --quiet --bench "$1" --no-run 2>/dev/null
+  ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/"$1"-* | grep -v '\.d$' | head -n1
+}

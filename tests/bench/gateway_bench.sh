@@ -17,10 +17,11 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 PG_ADMIN="${PORTICO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 BACKEND_PORT="${BACKEND_PORT:-19090}"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+# shellcheck source=tests/bench/common.sh
+source tests/bench/common.sh
 cargo build --release --features ssr --quiet
-cargo bench --features ssr --quiet --bench echo_backend --no-run 2>/dev/null
+ECHO=$(bench_executable echo_backend)
 BIN="$(cd "$TARGET/release" && pwd)/portico"
-ECHO=$(ls -t "$TARGET"/release/deps/echo_backend-* | grep -v '\.d$' | head -n1)
 
 WORK=$(mktemp -d)
 mkdir -p "$WORK/db"
@@ -30,9 +31,6 @@ trap cleanup EXIT
 
 "$ECHO" --port="$BACKEND_PORT" & PIDS+=($!)
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$BACKEND_PORT/" >/dev/null && break; sleep 0.1; done
-
-# shellcheck source=tests/bench/common.sh
-source tests/bench/common.sh
 
 NGINX_PORT=$((BACKEND_PORT + 1))
 NGINX_URL=""

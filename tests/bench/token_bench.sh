@@ -13,20 +13,20 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="$TARGET/release/portico"
 PG_ADMIN="${PORTICO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
+# shellcheck source=tests/bench/common.sh
+source tests/bench/common.sh
 cargo build --release --features ssr --quiet
+ARGON2_CEILING=$(bench_executable argon2_ceiling)
 BIN="$(cd "$(dirname "$BIN")" && pwd)/portico"
 # The raw Argon2id ceiling (2 threads, the server idle). The machine's speed drifts by
 # 10-30 % within minutes, so it is measured right before each password phase, and each
 # phase's ratio is to the ceiling just before it.
-ceiling() { cargo bench --features ssr --quiet --bench argon2_ceiling -- --seconds="$1" | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p'; }
+ceiling() { "$ARGON2_CEILING" --seconds="$1" | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p'; }
 
 WORK=$(mktemp -d)
 SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-
-# shellcheck source=tests/bench/common.sh
-source tests/bench/common.sh
 
 bench_backend() { # backend url
   local backend=$1 db=$2 offset=$3
