@@ -1,6 +1,7 @@
 //! Secrets: Argon2id for user passwords, random tokens, SHA-256 digests of high-entropy
 //! secrets, and constant-time comparison.
 
+mod hash_pool;
 mod password;
 mod random;
 mod token;

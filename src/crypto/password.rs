@@ -2,17 +2,17 @@
 //!
 //! Each hash needs 19 MiB of working memory. Allocating it per call lets the C allocator
 //! keep freed blocks in per-thread arenas, and the process grows far beyond the few
-//! hashes that actually run at once. Instead, one workspace per permit is allocated up
-//! front and lent to whichever blocking thread runs a hash: peak memory is
-//! `permits × 19 MiB`, fixed.
+//! hashes that actually run at once. Instead, hashes run on at most one worker per core
+//! (see `hash_pool`), each with a workspace allocated up front: peak memory is
+//! `cores × 19 MiB`, fixed.
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version, ARGON2ID_IDENT};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
-use tokio::sync::Semaphore;
+
+use super::hash_pool::{workspace, HashPool};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -27,44 +27,12 @@ fn params() -> Params {
     Params::new(19_456, 2, 1, Some(32)).expect("static Argon2 parameters are valid")
 }
 
-type Workspace = Vec<Block>;
-
-fn workspace(blocks: usize) -> Workspace {
-    vec![Block::new(); blocks]
-}
-
-/// Argon2id run on the blocking pool behind a semaphore sized to the cores, each run
-/// borrowing one of the preallocated workspaces.
+/// Argon2id run on the blocking pool by at most one worker per core.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
-    workspaces: Arc<Workspaces>,
+    pool: Arc<HashPool>,
     /// Verified against when the user does not exist, so both paths cost the same.
     dummy_hash: Arc<str>,
-}
-
-/// The preallocated workspaces, and how many were ever made: one per permit, unless a
-/// hash panicked and lost its own.
-struct Workspaces {
-    free: Mutex<Vec<Workspace>>,
-    made: AtomicUsize,
-}
-
-impl Workspaces {
-    fn take(&self) -> Workspace {
-        let free = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        free.unwrap_or_else(|| {
-            self.made.fetch_add(1, Ordering::Relaxed);
-            workspace(params().block_count())
-        })
-    }
-
-    fn give_back(&self, memory: Workspace) {
-        self.free
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(memory);
-    }
 }
 
 fn hash_with(password: &[u8], memory: &mut [Block]) -> Result<String, PasswordError> {
@@ -132,47 +100,17 @@ impl PasswordHasher {
         let mut first = workspace(blocks);
         let dummy = hash_with(crate::crypto::random_token().as_bytes(), &mut first)
             .expect("hashing a random token");
-        let mut pool = vec![first];
-        pool.extend((1..cores).map(|_| workspace(blocks)));
         Self {
-            permits: Arc::new(Semaphore::new(cores)),
-            workspaces: Arc::new(Workspaces {
-                made: AtomicUsize::new(pool.len()),
-                free: Mutex::new(pool),
-            }),
+            pool: HashPool::new(cores, blocks, first),
             dummy_hash: dummy.into(),
         }
     }
 
-    /// Runs `work` on the blocking pool with a permit and a workspace. Both belong to the
-    /// blocking task, not to the future awaiting it: a request dropped mid-hash (its
-    /// client went away) must not free a permit while its hash still runs, or clients
-    /// that disconnect could start any number of hashes, and workspaces, at once.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, PasswordError> {
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| PasswordError::Join)?;
-        let workspaces = Arc::clone(&self.workspaces);
-        tokio::task::spawn_blocking(move || {
-            // One workspace per permit, so holding a permit means one is free.
-            let mut memory = workspaces.take();
-            let result = work(&mut memory);
-            workspaces.give_back(memory);
-            drop(permit);
-            result
-        })
-        .await
-        .map_err(|_| PasswordError::Join)
-    }
-
-    /// How many workspaces were ever allocated; stays at the permit count.
-    #[cfg(test)]
-    fn workspaces_made(&self) -> usize {
-        self.workspaces.made.load(Ordering::Relaxed)
+        self.pool.run(work).await.map_err(|_| PasswordError::Join)
     }
 
     pub async fn hash(&self, password: &SecretString) -> Result<String, PasswordError> {
@@ -250,33 +188,6 @@ mod tests {
             .verify(&SecretString::from("nope"), Some(&reference))
             .await
             .unwrap());
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_request_dropped_mid_hash_holds_its_permit_until_the_hash_ends() {
-        let h = PasswordHasher::new();
-        let permits = h.permits.available_permits();
-        let pw = SecretString::from("correct horse");
-        let stored = h.hash(&pw).await.unwrap();
-        // Many passes, so the dropped request is surely still hashing when it is dropped.
-        let slow = reference_hash(b"correct horse", 19_456, 40);
-        let dropped = tokio::spawn({
-            let (h, pw) = (h.clone(), pw.clone());
-            async move { h.verify(&pw, Some(&slow)).await }
-        });
-        while h.permits.available_permits() == permits {
-            tokio::task::yield_now().await;
-        }
-        dropped.abort();
-        assert!(dropped.await.unwrap_err().is_cancelled());
-
-        // As many requests as there are permits, at once: one must wait for the dropped
-        // request's hash instead of running beside it on a workspace of its own.
-        let all = (0..permits).map(|_| h.verify(&pw, Some(&stored)));
-        for ok in futures_util::future::join_all(all).await {
-            assert!(ok.unwrap());
-        }
-        assert_eq!(h.workspaces_made(), permits);
     }
 
     #[tokio::test]

@@ -5,6 +5,8 @@
 #
 #   tests/bench/token_bench.sh [seconds-per-run]     (needs wrk and a release build)
 #
+# PHASES=password,refresh,introspection (the default) picks the endpoints to load;
+# SQLITE_ONLY=1 skips PostgreSQL.
 # Prints a Markdown table. Concurrency 64 (wrk -t2 -c64), as in the targets.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +24,7 @@ BIN="$(cd "$(dirname "$BIN")" && pwd)/portico"
 # 10-30 % within minutes, so it is measured right before each password phase, and each
 # phase's ratio is to the ceiling just before it.
 ceiling() { "$ARGON2_CEILING" --seconds="$1" | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p'; }
+phase() { [[ ",${PHASES:-password,refresh,introspection}," == *",$1,"* ]]; }
 
 WORK=$(mktemp -d)
 SERVER_PID=""
@@ -56,15 +59,21 @@ bench_backend() { # backend url
   local row
   for proto in http https; do
     local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
-    local before; before=$(ceiling 5)
-    read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/password.lua)
-    local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
-    echo "| $backend | $proto | password grant ($ratio × ceiling $before/s) | $rps | $p50 | $p99 | $err |"
-    export REFRESH_SEEDS="$WORK/seeds-$backend-$proto"; seeds "$REFRESH_SEEDS" 66
-    read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/refresh.lua)
-    echo "| $backend | $proto | refresh grant | $rps | $p50 | $p99 | $err |"
-    read -r rps p50 p99 err < <(run_wrk "$base/oauth2/introspect" -s tests/bench/introspect.lua)
-    echo "| $backend | $proto | introspection | $rps | $p50 | $p99 | $err |"
+    if phase password; then
+      local before; before=$(ceiling 5)
+      read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/password.lua)
+      local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
+      echo "| $backend | $proto | password grant ($ratio × ceiling $before/s) | $rps | $p50 | $p99 | $err |"
+    fi
+    if phase refresh; then
+      export REFRESH_SEEDS="$WORK/seeds-$backend-$proto"; seeds "$REFRESH_SEEDS" 66
+      read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/refresh.lua)
+      echo "| $backend | $proto | refresh grant | $rps | $p50 | $p99 | $err |"
+    fi
+    if phase introspection; then
+      read -r rps p50 p99 err < <(run_wrk "$base/oauth2/introspect" -s tests/bench/introspect.lua)
+      echo "| $backend | $proto | introspection | $rps | $p50 | $p99 | $err |"
+    fi
   done
   local peak; peak=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status")
   echo "| $backend | | peak server RSS (MiB) | $peak | | | |"
