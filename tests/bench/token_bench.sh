@@ -6,20 +6,24 @@
 #   tests/bench/token_bench.sh [seconds-per-run]     (needs wrk and a release build)
 #
 # PHASES=password,refresh,introspection (the default) picks the endpoints to load;
-# SQLITE_ONLY=1 skips PostgreSQL.
+# SQLITE_ONLY=1 skips PostgreSQL; PORTICO_BIN=path benchmarks that binary instead of
+# this checkout's release build (to compare two builds in one session).
 # Prints a Markdown table. Concurrency 64 (wrk -t2 -c64), as in the targets.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS="${1:-15}"
 TARGET="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET/release/portico"
 PG_ADMIN="${PORTICO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
 # shellcheck source=tests/bench/common.sh
 source tests/bench/common.sh
-cargo build --release --features ssr --quiet
+if [ -n "${PORTICO_BIN:-}" ]; then
+  BIN=$(realpath "$PORTICO_BIN")
+else
+  cargo build --release --features ssr --quiet
+  BIN=$(realpath "$TARGET/release/portico")
+fi
 ARGON2_CEILING=$(bench_executable argon2_ceiling)
-BIN="$(cd "$(dirname "$BIN")" && pwd)/portico"
 # The raw Argon2id ceiling (2 threads, the server idle). The machine's speed drifts by
 # 10-30 % within minutes, so it is measured right before each password phase, and each
 # phase's ratio is to the ceiling just before it.
