@@ -15,7 +15,6 @@
 use argon2::Block;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::oneshot;
 
@@ -24,17 +23,16 @@ type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
 pub(super) struct HashPool {
     state: Mutex<State>,
+    /// Only the tests ask: the pool itself counts on `free` alone.
+    #[cfg(test)]
     workers: usize,
-    blocks: usize,
-    /// How many workspaces were ever allocated: one per worker, unless one was lost.
-    made: AtomicUsize,
 }
 
 struct State {
     queue: VecDeque<Job>,
-    /// Workspaces of workers not running; `free.len() + running` stays at `workers`.
+    /// The workspaces of the workers not running: a worker runs while it holds one, so
+    /// `workers - free.len()` are running, and none can start without one.
     free: Vec<Workspace>,
-    running: usize,
 }
 
 pub(super) fn workspace(blocks: usize) -> Workspace {
@@ -54,11 +52,9 @@ impl HashPool {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
                 free,
-                running: 0,
             }),
+            #[cfg(test)]
             workers,
-            blocks,
-            made: AtomicUsize::new(workers),
         })
     }
 
@@ -79,21 +75,12 @@ impl HashPool {
                 let _ = answer.send(work(memory));
             }
         });
-        let start_worker = {
+        let idle = {
             let mut state = self.lock();
             state.queue.push_back(job);
-            if state.running < self.workers {
-                state.running += 1;
-                Some(state.free.pop())
-            } else {
-                None
-            }
+            state.free.pop()
         };
-        if let Some(memory) = start_worker {
-            let memory = memory.unwrap_or_else(|| {
-                self.made.fetch_add(1, Ordering::Relaxed);
-                workspace(self.blocks)
-            });
+        if let Some(memory) = idle {
             let pool = Arc::clone(self);
             // Detached: the worker outlives this request if it has to.
             drop(tokio::task::spawn_blocking(move || pool.work(memory)));
@@ -109,7 +96,6 @@ impl HashPool {
                 match state.queue.pop_front() {
                     Some(job) => job,
                     None => {
-                        state.running -= 1;
                         state.free.push(memory);
                         return;
                     }
@@ -121,23 +107,25 @@ impl HashPool {
         }
     }
 
+    /// Workspaces are allocated in `new` only, one per worker; a worker cannot start
+    /// without taking one from `free`, so no load or disconnect makes more.
     #[cfg(test)]
     pub(super) fn workspaces_made(&self) -> usize {
-        self.made.load(Ordering::Relaxed)
+        self.workers
     }
 
     /// (jobs waiting, workers running).
     #[cfg(test)]
     pub(super) fn load(&self) -> (usize, usize) {
         let state = self.lock();
-        (state.queue.len(), state.running)
+        (state.queue.len(), self.workers - state.free.len())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::mpsc;
 
     fn pool(workers: usize) -> Arc<HashPool> {
