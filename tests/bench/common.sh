@@ -1,9 +1,14 @@
 # Shared by the benchmark scripts: wrk at concurrency 64, summarised.
 
-# run_wrk URL [wrk options...] -> "requests/s p50 p99 errors"
+# CPU time the hypervisor gave to other guests (steal, /proc/stat), in ms since boot: a
+# phase the host preempted the machine in shows stalls that are not the server's.
+steal_ms() { awk '$1=="cpu" {print $9 * 1000 / '"$(getconf CLK_TCK)"'}' /proc/stat; }
+
+# run_wrk URL [wrk options...] -> "requests/s p50 p99 errors steal-ms"
 run_wrk() {
   local url=$1; shift
-  local out
+  local out before
+  before=$(steal_ms)
   out=$(wrk -t2 -c64 -d"${SECS}s" --latency "$@" "$url" 2>&1)
   grep "failure sample" <<<"$out" >&2 || true
   local rps p50 p99 non2xx sockerr
@@ -12,7 +17,7 @@ run_wrk() {
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
   sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
-  echo "$rps $p50 $p99 $((non2xx + sockerr))"
+  echo "$rps $p50 $p99 $((non2xx + sockerr)) $(( $(steal_ms) - before ))"
 }
 
 # bench_executable NAME -> path of the `[[bench]]` NAME, built once (release profile), so a

@@ -9,7 +9,9 @@
 # Prints a Markdown table. When nginx is installed (`apt-get install nginx-light`), the
 # same backend is also measured through nginx as a plain reverse proxy (no token checks,
 # keep-alive to the backend, one worker per core): a reference for what proxying costs
-# on this machine.
+# on this machine. Each proxy's CPU time per request (all its threads or workers) is
+# reported beside its throughput: unlike the ratio to direct, it does not depend on how
+# wrk, the backend and the proxy share the cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS="${1:-10}"
@@ -29,7 +31,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$ECHO" --port="$BACKEND_PORT" & PIDS+=($!)
+"$ECHO" --port="$BACKEND_PORT" & BACKEND_PID=$!; PIDS+=("$BACKEND_PID")
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$BACKEND_PORT/" >/dev/null && break; sleep 0.1; done
 
 NGINX_PORT=$((BACKEND_PORT + 1))
@@ -59,6 +61,24 @@ CONF
   trap 'nginx -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" -s stop 2>/dev/null || true; cleanup' EXIT
   NGINX_URL="http://127.0.0.1:$NGINX_PORT/bench/1/menu"
 fi
+
+# cpu_ms PID... -> user + system CPU time of these processes (all threads), in ms.
+cpu_ms() {
+  local ticks=0 p
+  for p in "$@"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+# measure "PID..." URL [wrk options...] -> run_wrk's fields and the CPU microseconds these
+# processes spent per request: what proxying costs, apart from how the cores are shared.
+measure() {
+  local pids=$1 before rps p50 p99 err; shift
+  # shellcheck disable=SC2086
+  before=$(cpu_ms $pids)
+  read -r rps p50 p99 err _ < <(run_wrk "$@")
+  # shellcheck disable=SC2086
+  echo "$rps $p50 $p99 $err $(awk -v ms="$(( $(cpu_ms $pids) - before ))" -v r="$rps" -v s="$SECS" \
+    'BEGIN { printf "%.0f", ms * 1000 / (r * s) }')"
+}
 
 bench() { # label database-url cache-seconds offset
   local label=$1 db=$2 cache=$3 offset=$4
@@ -92,16 +112,16 @@ bench() { # label database-url cache-seconds offset
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$http/bench/1/menu")" = 200 ] \
     || { echo "gateway call failed for $label" >&2; exit 1; }
 
-  read -r drps dp50 dp99 derr < <(run_wrk "http://127.0.0.1:$BACKEND_PORT/bench/1/menu")
-  read -r grps gp50 gp99 gerr < <(run_wrk "$http/bench/1/menu" -H "Authorization: Bearer $token")
+  read -r drps dp50 dp99 derr dcpu < <(measure "$BACKEND_PID" "http://127.0.0.1:$BACKEND_PORT/bench/1/menu")
+  read -r grps gp50 gp99 gerr gcpu < <(measure "$server" "$http/bench/1/menu" -H "Authorization: Bearer $token")
   local ratio; ratio=$(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }')
-  local reference="–"
+  local reference="–" ncpu="–"
   if [ -n "$NGINX_URL" ]; then
-    read -r nrps np50 _ nerr < <(run_wrk "$NGINX_URL")
+    read -r nrps np50 _ nerr ncpu < <(measure "$(pgrep -d' ' -P "$(cat "$WORK/nginx/nginx.pid")")" "$NGINX_URL")
     reference="$nrps ($np50; $(awk -v n="$nrps" -v d="$drps" 'BEGIN { printf "%.2f", n / d }') × direct)"
     derr=$((derr + nerr))
   fi
-  echo "| $label | $drps ($dp50 / $dp99) | $grps ($gp50 / $gp99) | $ratio | $reference | $((derr + gerr)) |"
+  echo "| $label | $drps ($dp50 / $dp99) | $dcpu | $grps ($gp50 / $gp99) | $gcpu | $ratio | $reference | $ncpu | $((derr + gerr)) |"
   kill "$server"; wait "$server" 2>/dev/null || true
 }
 
@@ -109,8 +129,8 @@ PG_DB="portico_gw_bench_$$"
 psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
 PG_URL="${PG_ADMIN%/*}/$PG_DB"
 
-echo "| setup | direct req/s (p50 / p99) | gateway req/s (p50 / p99) | gateway / direct | nginx proxy req/s (p50) | errors |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| setup | direct req/s (p50 / p99) | backend CPU µs/req | gateway req/s (p50 / p99) | gateway CPU µs/req | gateway / direct | nginx proxy req/s (p50; / direct) | nginx CPU µs/req | errors |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 bench "SQLite, token cache warm" "sqlite://$WORK/db/portico.db" 5 31000
 bench "SQLite, token cache cold" "sqlite://$WORK/db/portico.db" 0 31000
 bench "PostgreSQL, token cache warm" "$PG_URL" 5 32000

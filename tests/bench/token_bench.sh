@@ -8,7 +8,9 @@
 # PHASES=password,refresh,introspection (the default) picks the endpoints to load;
 # SQLITE_ONLY=1 skips PostgreSQL; PORTICO_BIN=path benchmarks that binary instead of
 # this checkout's release build (to compare two builds in one session).
-# Prints a Markdown table. Concurrency 64 (wrk -t2 -c64), as in the targets.
+# Prints a Markdown table; its last column is the CPU time the hypervisor took from this
+# machine during the phase (steal in /proc/stat), which stalls every connection at once.
+# Concurrency 64 (wrk -t2 -c64), as in the targets.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS="${1:-15}"
@@ -65,22 +67,22 @@ bench_backend() { # backend url
     local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
     if phase password; then
       local before; before=$(ceiling 5)
-      read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/password.lua)
+      read -r rps p50 p99 err steal < <(run_wrk "$base/token" -s tests/bench/password.lua)
       local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
-      echo "| $backend | $proto | password grant ($ratio × ceiling $before/s) | $rps | $p50 | $p99 | $err |"
+      echo "| $backend | $proto | password grant ($ratio × ceiling $before/s) | $rps | $p50 | $p99 | $err | $steal |"
     fi
     if phase refresh; then
       export REFRESH_SEEDS="$WORK/seeds-$backend-$proto"; seeds "$REFRESH_SEEDS" 66
-      read -r rps p50 p99 err < <(run_wrk "$base/token" -s tests/bench/refresh.lua)
-      echo "| $backend | $proto | refresh grant | $rps | $p50 | $p99 | $err |"
+      read -r rps p50 p99 err steal < <(run_wrk "$base/token" -s tests/bench/refresh.lua)
+      echo "| $backend | $proto | refresh grant | $rps | $p50 | $p99 | $err | $steal |"
     fi
     if phase introspection; then
-      read -r rps p50 p99 err < <(run_wrk "$base/oauth2/introspect" -s tests/bench/introspect.lua)
-      echo "| $backend | $proto | introspection | $rps | $p50 | $p99 | $err |"
+      read -r rps p50 p99 err steal < <(run_wrk "$base/oauth2/introspect" -s tests/bench/introspect.lua)
+      echo "| $backend | $proto | introspection | $rps | $p50 | $p99 | $err | $steal |"
     fi
   done
   local peak; peak=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status")
-  echo "| $backend | | peak server RSS (MiB) | $peak | | | |"
+  echo "| $backend | | peak server RSS (MiB) | $peak | | | | |"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 }
 
@@ -88,7 +90,7 @@ PG_DB="portico_bench_$$"
 psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
 trap 'cleanup; psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null' EXIT
 
-echo "| backend | transport | endpoint | requests/s | p50 | p99 | errors |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| backend | transport | endpoint | requests/s | p50 | p99 | errors | host steal (ms) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 bench_backend sqlite "sqlite://$WORK/sqlite/portico.db" 31000
 [ -n "${SQLITE_ONLY:-}" ] || bench_backend postgres "${PG_ADMIN%/*}/$PG_DB" 32000
