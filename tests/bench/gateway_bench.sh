@@ -77,7 +77,7 @@ measure() {
   read -r rps p50 p99 err _ < <(run_wrk "$@")
   # shellcheck disable=SC2086
   echo "$rps $p50 $p99 $err $(awk -v ms="$(( $(cpu_ms $pids) - before ))" -v r="$rps" -v s="$SECS" \
-    'BEGIN { printf "%.0f", ms * 1000 / (r * s) }')"
+    'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
 }
 
 bench() { # label database-url cache-seconds offset
