@@ -9,9 +9,11 @@
 # Prints a Markdown table. When nginx is installed (`apt-get install nginx-light`), the
 # same backend is also measured through nginx as a plain reverse proxy (no token checks,
 # keep-alive to the backend, one worker per core): a reference for what proxying costs
-# on this machine. Each proxy's CPU time per request (all its threads or workers) is
-# reported beside its throughput: unlike the ratio to direct, it does not depend on how
-# wrk, the backend and the proxy share the cores.
+# on this machine. So is `plain_proxy` (tests/bench/plain_proxy.rs): the gateway's own
+# parts (axum, hyper's pooled client) forwarding with no checks. Each proxy's CPU time
+# per request (all its threads or workers) is reported beside its throughput: unlike the
+# ratio to direct, it does not depend on how wrk, the backend and the proxy share the
+# cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS="${1:-10}"
@@ -23,6 +25,7 @@ command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1;
 source tests/bench/common.sh
 cargo build --release --features ssr --quiet
 ECHO=$(bench_executable echo_backend)
+PLAIN_PROXY=$(bench_executable plain_proxy)
 BIN="$(cd "$TARGET/release" && pwd)/portico"
 
 WORK=$(mktemp -d)
@@ -33,6 +36,10 @@ trap cleanup EXIT
 
 "$ECHO" --port="$BACKEND_PORT" & BACKEND_PID=$!; PIDS+=("$BACKEND_PID")
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$BACKEND_PORT/" >/dev/null && break; sleep 0.1; done
+
+PLAIN_PORT=$((BACKEND_PORT + 2))
+"$PLAIN_PROXY" --port="$PLAIN_PORT" --backend="http://127.0.0.1:$BACKEND_PORT" & PLAIN_PID=$!; PIDS+=("$PLAIN_PID")
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PLAIN_PORT/" >/dev/null && break; sleep 0.1; done
 
 NGINX_PORT=$((BACKEND_PORT + 1))
 NGINX_URL=""
@@ -121,7 +128,8 @@ bench() { # label database-url cache-seconds offset
     reference="$nrps ($np50; $(awk -v n="$nrps" -v d="$drps" 'BEGIN { printf "%.2f", n / d }') × direct)"
     derr=$((derr + nerr))
   fi
-  echo "| $label | $drps ($dp50 / $dp99) | $dcpu | $grps ($gp50 / $gp99) | $gcpu | $ratio | $reference | $ncpu | $((derr + gerr)) |"
+  read -r prps _ _ perr pcpu < <(measure "$PLAIN_PID" "http://127.0.0.1:$PLAIN_PORT/bench/1/menu")
+  echo "| $label | $drps ($dp50 / $dp99) | $dcpu | $grps ($gp50 / $gp99) | $gcpu | $ratio | $reference | $ncpu | $prps ($pcpu) | $((derr + gerr + perr)) |"
   kill "$server"; wait "$server" 2>/dev/null || true
 }
 
@@ -129,8 +137,8 @@ PG_DB="portico_gw_bench_$$"
 psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
 PG_URL="${PG_ADMIN%/*}/$PG_DB"
 
-echo "| setup | direct req/s (p50 / p99) | backend CPU µs/req | gateway req/s (p50 / p99) | gateway CPU µs/req | gateway / direct | nginx proxy req/s (p50; / direct) | nginx CPU µs/req | errors |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| setup | direct req/s (p50 / p99) | backend CPU µs/req | gateway req/s (p50 / p99) | gateway CPU µs/req | gateway / direct | nginx proxy req/s (p50; / direct) | nginx CPU µs/req | plain hyper proxy req/s (CPU µs/req) | errors |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 bench "SQLite, token cache warm" "sqlite://$WORK/db/portico.db" 5 31000
 bench "SQLite, token cache cold" "sqlite://$WORK/db/portico.db" 0 31000
 bench "PostgreSQL, token cache warm" "$PG_URL" 5 32000
