@@ -1,8 +1,18 @@
 # Shared by the benchmark scripts: wrk at concurrency 64, summarised.
 
+# /proc counts CPU time in clock ticks.
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+
 # CPU time the hypervisor gave to other guests (steal, /proc/stat), in ms since boot: a
 # phase the host preempted the machine in shows stalls that are not the server's.
-steal_ms() { awk '$1=="cpu" {print $9 * 1000 / '"$(getconf CLK_TCK)"'}' /proc/stat; }
+steal_ms() { echo $(( $(awk '$1=="cpu" {print $9}' /proc/stat) * TICK_MS )); }
+
+# cpu_ms PID... -> user + system CPU time of these processes (all threads), in ms.
+cpu_ms() {
+  local ticks=0 p
+  for p in "$@"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo $((ticks * TICK_MS))
+}
 
 # run_wrk URL [wrk options...] -> "requests/s p50 p99 errors steal-ms"
 run_wrk() {

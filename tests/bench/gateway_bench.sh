@@ -69,12 +69,6 @@ CONF
   NGINX_URL="http://127.0.0.1:$NGINX_PORT/bench/1/menu"
 fi
 
-# cpu_ms PID... -> user + system CPU time of these processes (all threads), in ms.
-cpu_ms() {
-  local ticks=0 p
-  for p in "$@"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
-  echo $((ticks * 1000 / $(getconf CLK_TCK)))
-}
 # measure "PID..." URL [wrk options...] -> run_wrk's fields and the CPU microseconds these
 # processes spent per request: what proxying costs, apart from how the cores are shared.
 measure() {
