@@ -55,42 +55,38 @@ impl Proxy {
 }
 
 /// Hop-by-hop headers (RFC 9110 §7.6.1) and those the gateway owns; never forwarded.
-fn skip(name: &HeaderName, connection: &[String]) -> bool {
-    matches!(
-        name.as_str(),
-        "connection"
-            | "keep-alive"
-            | "proxy-authenticate"
-            | "proxy-authorization"
-            | "te"
-            | "trailer"
-            | "transfer-encoding"
-            | "upgrade"
-            | "host"
-            | "authorization"
-            | "forwarded"
-            | "x-forwarded-proto"
-            | "x-forwarded-host"
-            | END_USER_HEADER
-            | APPLICATION_HEADER
-    ) || connection.iter().any(|c| c == name.as_str())
-}
+static NOT_FORWARDED: [HeaderName; 15] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::PROXY_AUTHENTICATE,
+    header::PROXY_AUTHORIZATION,
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    header::HOST,
+    header::AUTHORIZATION,
+    header::FORWARDED,
+    HeaderName::from_static("x-forwarded-proto"),
+    HeaderName::from_static("x-forwarded-host"),
+    HeaderName::from_static(END_USER_HEADER),
+    HeaderName::from_static(APPLICATION_HEADER),
+];
 
-pub(super) fn copy_headers(from: &HeaderMap) -> HeaderMap {
-    let connection: Vec<String> = from
+/// Removes, in place, the headers that must not pass the gateway: those above and those
+/// the `Connection` header names. Removing beats copying the rest: a request carries a
+/// handful of headers and most of them pass.
+pub(super) fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    let named: Vec<HeaderName> = headers
         .get_all(header::CONNECTION)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map(|t| t.trim().to_ascii_lowercase())
+        .filter_map(|t| HeaderName::from_bytes(t.trim().as_bytes()).ok())
         .collect();
-    let mut out = HeaderMap::with_capacity(from.len());
-    for (name, value) in from {
-        if !skip(name, &connection) {
-            out.append(name.clone(), value.clone());
-        }
+    for name in named.iter().chain(&NOT_FORWARDED) {
+        headers.remove(name);
     }
-    out
 }
 
 pub(super) async fn forward(
@@ -100,7 +96,7 @@ pub(super) async fn forward(
     addr: SocketAddr,
     scheme: Scheme,
 ) -> Response {
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let query = parts
         .uri
         .query()
@@ -110,15 +106,13 @@ pub(super) async fn forward(
     let Ok(uri) = axum::http::Uri::try_from(url) else {
         return bad_gateway("the request does not make a valid backend URL");
     };
-    let mut headers = copy_headers(&parts.headers);
-    let forwarded_for = match parts
-        .headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-    {
+    let headers = &mut parts.headers;
+    let forwarded_for = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
         Some(earlier) => format!("{earlier}, {}", addr.ip()),
         None => addr.ip().to_string(),
     };
+    let host = headers.get(header::HOST).cloned();
+    strip_hop_by_hop(headers);
     let mut set = |name: &'static str, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.insert(name, v);
@@ -126,16 +120,12 @@ pub(super) async fn forward(
     };
     set("x-forwarded-for", &forwarded_for);
     set("x-forwarded-proto", scheme.0);
-    if let Some(host) = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-    {
-        set("x-forwarded-host", host);
-    }
     set(APPLICATION_HEADER, &pass.app_id);
     if let Some(user) = &pass.username {
         set(END_USER_HEADER, user);
+    }
+    if let Some(host) = host {
+        headers.insert("x-forwarded-host", host);
     }
     // A request without a body is sent without one, not as an empty chunked stream.
     let body = if axum::body::HttpBody::is_end_stream(&body) {
@@ -146,7 +136,7 @@ pub(super) async fn forward(
     let mut request = axum::http::Request::new(body);
     *request.method_mut() = parts.method;
     *request.uri_mut() = uri;
-    *request.headers_mut() = headers;
+    *request.headers_mut() = std::mem::take(&mut parts.headers);
     let answer = match tokio::time::timeout(proxy.timeout, proxy.client.request(request)).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(e)) if !timed_out(&e) => {
@@ -161,10 +151,11 @@ pub(super) async fn forward(
             )
         }
     };
-    let (head, incoming) = answer.into_parts();
+    let (mut head, incoming) = answer.into_parts();
+    strip_hop_by_hop(&mut head.headers);
     let mut res = Response::new(Body::new(incoming));
     *res.status_mut() = head.status;
-    *res.headers_mut() = copy_headers(&head.headers);
+    *res.headers_mut() = head.headers;
     res
 }
 

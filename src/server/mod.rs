@@ -48,7 +48,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         calls,
         gateway: Arc::new(GatewayCache::new(
             Duration::from_secs(config.gateway.cache_seconds),
-            config.gateway.cache_entries,
+            usize::try_from(config.gateway.cache_entries).unwrap_or(usize::MAX),
         )),
     })
 }

@@ -127,7 +127,7 @@ impl Services {
             .map_err(name_taken)?;
         // Cached keys carry the application's token validity.
         for key in self.store.keys_of_application(&app.id).await? {
-            self.client_keys.forget(&key.consumer_key).await;
+            self.client_keys.forget(&key.consumer_key);
         }
         Ok(updated)
     }
@@ -144,7 +144,7 @@ impl Services {
             .delete_application(&app.id, self.clock.now())
             .await?;
         for key in keys {
-            self.client_keys.forget(&key.consumer_key).await;
+            self.client_keys.forget(&key.consumer_key);
         }
         Ok(())
     }

@@ -7,13 +7,14 @@
 //! token revoked, a subscription removed or an API changed on another server takes effect
 //! within that bound; through this server, at once.
 
+use super::ttl_cache::TtlCache;
 use super::{ServiceError, Services};
 use crate::crypto;
 use crate::domain::api::PathTemplate;
 use crate::domain::route::{ApiRoute, Resolution, ResourceRoute, RouteTable};
 use crate::domain::ScopeSet;
 use crate::store::{StoreError, TokenPart, TokenRow};
-use moka::future::Cache;
+use quick_cache::Equivalent;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -49,25 +50,28 @@ pub struct GatewayCache {
     routes: RwLock<Option<(Instant, Arc<RouteTable>)>>,
     /// By access-token digest: the row (if any) and the store's revocation count when it
     /// was read, so a revocation made here outdates it at once.
-    tokens: Cache<String, (u64, Option<Arc<TokenRow>>)>,
-    subscriptions: Cache<(String, String), bool>,
+    tokens: TtlCache<String, (u64, Option<Arc<TokenRow>>)>,
+    subscriptions: TtlCache<(String, String), bool>,
+}
+
+/// A subscription key borrowed from the request, so a cache hit allocates nothing. It
+/// hashes as the owned `(String, String)` does: field by field, as `str`.
+#[derive(Hash)]
+struct SubscriptionRef<'a>(&'a str, &'a str);
+
+impl Equivalent<(String, String)> for SubscriptionRef<'_> {
+    fn equivalent(&self, key: &(String, String)) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
 }
 
 impl GatewayCache {
-    pub fn new(ttl: Duration, entries: u64) -> Self {
-        // A zero TTL is not a valid moka setting; those caches are bypassed anyway.
-        let live = ttl.max(Duration::from_millis(1));
+    pub fn new(ttl: Duration, entries: usize) -> Self {
         Self {
             ttl,
             routes: RwLock::new(None),
-            tokens: Cache::builder()
-                .max_capacity(entries)
-                .time_to_live(live)
-                .build(),
-            subscriptions: Cache::builder()
-                .max_capacity(entries)
-                .time_to_live(live)
-                .build(),
+            tokens: TtlCache::new(ttl, entries),
+            subscriptions: TtlCache::new(ttl, entries),
         }
     }
 
@@ -78,30 +82,8 @@ impl GatewayCache {
         }
     }
 
-    pub async fn subscription_changed(&self, app_id: &str, api_id: &str) {
-        self.subscriptions
-            .invalidate(&(app_id.to_owned(), api_id.to_owned()))
-            .await;
-    }
-
-    /// `load`'s answer through `cache`, or straight from `load` when caching is off.
-    async fn through<K, V>(
-        &self,
-        cache: &Cache<K, V>,
-        key: K,
-        load: impl std::future::Future<Output = Result<V, StoreError>>,
-    ) -> Result<V, StoreError>
-    where
-        K: std::hash::Hash + Eq + Send + Sync + 'static,
-        V: Clone + Send + Sync + 'static,
-    {
-        if self.ttl.is_zero() {
-            return load.await;
-        }
-        cache
-            .try_get_with(key, load)
-            .await
-            .map_err(|e| StoreError::Other(e.to_string()))
+    pub fn subscription_changed(&self, app_id: &str, api_id: &str) {
+        self.subscriptions.remove(&SubscriptionRef(app_id, api_id));
     }
 
     fn fresh_routes(&self) -> Option<Arc<RouteTable>> {
@@ -156,40 +138,30 @@ impl Services {
         token: &str,
     ) -> Result<Option<Arc<TokenRow>>, StoreError> {
         let digest = crypto::digest(token);
-        let load = || {
-            let store = self.store.clone();
-            let token = token.to_owned();
-            // Read the count first: a revocation committed after it outdates the row.
-            let seen = store.revocations();
-            async move {
-                match super::oauth::token_by_value(&store, TokenPart::Access, &token).await {
-                    Ok(row) => Ok((seen, Some(Arc::new(row)))),
-                    Err(StoreError::NotFound) => Ok((seen, None)),
-                    Err(e) => Err(e),
-                }
-            }
-        };
-        let seen = self.store.revocations();
         let cache = &self.gateway.tokens;
-        let (read_at, row) = self.gateway.through(cache, digest.clone(), load()).await?;
-        if read_at >= seen {
-            return Ok(row);
+        // Read the count first: a revocation committed after it outdates what is read.
+        let seen = self.store.revocations();
+        // An entry read before a revocation made through this server is read again.
+        if let Some((read_at, row)) = cache.get(digest.as_str()) {
+            if read_at >= seen {
+                return Ok(row);
+            }
         }
-        // Cached before a revocation made through this server: read it again.
-        let fresh = load().await?;
-        if !self.gateway.ttl.is_zero() {
-            cache.insert(digest, fresh.clone()).await;
-        }
-        Ok(fresh.1)
+        let row = match super::oauth::token_by_value(&self.store, TokenPart::Access, token).await {
+            Ok(row) => Some(Arc::new(row)),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e),
+        };
+        cache.insert(digest, (seen, row.clone()));
+        Ok(row)
     }
 
     async fn cached_subscription(&self, app_id: &str, api_id: &str) -> Result<bool, GatewayError> {
-        let store = self.store.clone();
-        let (app, api) = (app_id.to_owned(), api_id.to_owned());
-        let key = (app.clone(), api.clone());
-        let load = async move { store.is_subscribed(&app, &api).await };
+        let owned = || (app_id.to_owned(), api_id.to_owned());
+        let load = self.store.is_subscribed(app_id, api_id);
         self.gateway
-            .through(&self.gateway.subscriptions, key, load)
+            .subscriptions
+            .get_or_load(&SubscriptionRef(app_id, api_id), owned, load)
             .await
             .map_err(internal)
     }

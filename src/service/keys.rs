@@ -92,7 +92,7 @@ impl Services {
             .replace_key_secret(&key.consumer_key, &key.secret_digest, key.secret_rotated_at)
             .await
             .map_err(not_found("keys"))?;
-        self.client_keys.forget(&key.consumer_key).await;
+        self.client_keys.forget(&key.consumer_key);
         Ok(GeneratedKeys {
             consumer_key: key.consumer_key.clone(),
             consumer_secret: SecretString::from(secret),

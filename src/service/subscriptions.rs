@@ -33,7 +33,7 @@ impl Services {
         self.store
             .subscribe(&app.id, &api.id, self.clock.now())
             .await?;
-        self.gateway.subscription_changed(&app.id, &api.id).await;
+        self.gateway.subscription_changed(&app.id, &api.id);
         Ok(api)
     }
 
@@ -45,7 +45,7 @@ impl Services {
     ) -> Result<(), ServiceError> {
         let app = self.application_for(actor, app_id).await?;
         self.store.unsubscribe(&app.id, api_id).await?;
-        self.gateway.subscription_changed(&app.id, api_id).await;
+        self.gateway.subscription_changed(&app.id, api_id);
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 use super::{OAuthError, Services};
 use crate::crypto;
+use crate::service::ttl_cache::TtlCache;
 use crate::store::{KeyRow, StoreError};
-use moka::future::Cache;
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,25 +24,19 @@ const NO_DIGEST: &str = "-";
 /// key is read again, so a secret regenerated elsewhere works at once, and the old one
 /// stops working on this server within the TTL.
 pub struct KeyCache {
-    keys: Option<Cache<String, Arc<KeyRow>>>,
+    keys: TtlCache<String, Arc<KeyRow>>,
 }
 
 impl KeyCache {
     pub fn new(ttl: Duration) -> Self {
-        let keys = (!ttl.is_zero()).then(|| {
-            Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(ttl)
-                .build()
-        });
-        Self { keys }
+        Self {
+            keys: TtlCache::new(ttl, 10_000),
+        }
     }
 
     /// Forgets a key whose secret, application or lifetime changed.
-    pub async fn forget(&self, consumer_key: &str) {
-        if let Some(keys) = &self.keys {
-            keys.invalidate(consumer_key).await;
-        }
+    pub fn forget(&self, consumer_key: &str) {
+        self.keys.remove(consumer_key);
     }
 }
 
@@ -50,11 +44,9 @@ impl Services {
     /// The consumer key if the secret matches its stored digest (constant-time compare).
     pub async fn authenticate_client(&self, client: &ClientAuth) -> Result<KeyRow, OAuthError> {
         let secret = client.client_secret.expose_secret();
-        if let Some(keys) = &self.client_keys.keys {
-            if let Some(key) = keys.get(&client.client_id).await {
-                if crypto::digests_match(secret, &key.secret_digest) {
-                    return Ok(KeyRow::clone(&key));
-                }
+        if let Some(key) = self.client_keys.keys.get(client.client_id.as_str()) {
+            if crypto::digests_match(secret, &key.secret_digest) {
+                return Ok(KeyRow::clone(&key));
             }
         }
         let key = match self.store.key_by_consumer_key(&client.client_id).await {
@@ -65,10 +57,10 @@ impl Services {
         let stored = key.as_ref().map_or(NO_DIGEST, |k| k.secret_digest.as_str());
         match key {
             Some(key) if crypto::digests_match(secret, stored) => {
-                if let Some(keys) = &self.client_keys.keys {
-                    keys.insert(key.consumer_key.clone(), Arc::new(key.clone()))
-                        .await;
-                }
+                let cached = Arc::new(key.clone());
+                self.client_keys
+                    .keys
+                    .insert(key.consumer_key.clone(), cached);
                 Ok(key)
             }
             _ => Err(OAuthError::bad_client()),
