@@ -1,6 +1,7 @@
 //! A bounded in-memory cache whose entries stop counting a fixed time after they were
-//! stored: the gateway's token, subscription and route checks and the consumer keys of
-//! client authentication sit on every request's path.
+//! stored, for what sits on every request's path: the gateway's token and subscription
+//! checks and the consumer keys of client authentication. (The route table is one value,
+//! kept beside them in `service::gateway`.)
 //!
 //! quick_cache rather than moka: a lookup is a hash-shard read with no async state
 //! machine and no maintenance queue. With moka's future cache, two lookups per proxied
