@@ -14,6 +14,8 @@ use super::tokens::{Rotation, Successor};
 use super::{Backend, NewToken, StoreError, TokenEvent};
 use crate::domain::Epoch;
 use sqlx::{AnyConnection, AnyPool, Connection};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most writes one transaction takes; bounds the latency a batch adds.
@@ -40,8 +42,9 @@ impl Writer {
     pub(super) fn new(pool: AnyPool, backend: Backend) -> Self {
         let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
         let (running, stopped) = oneshot::channel();
+        let wal = Arc::new(WalReset::default());
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoints(pool.clone(), stopped));
+            tokio::spawn(checkpoints(pool.clone(), wal.clone(), stopped));
         }
         // A thread of its own: on the shared runtime, each wake-up of the writer (one per
         // statement it sends to the database) waited behind every ready request task,
@@ -53,7 +56,7 @@ impl Writer {
                     .enable_all()
                     .build()
                 {
-                    Ok(runtime) => runtime.block_on(run(pool, backend, rx, running)),
+                    Ok(runtime) => runtime.block_on(run(pool, backend, wal, rx, running)),
                     Err(e) => tracing::error!(error = %e, "the token writer cannot start"),
                 }
             });
@@ -78,6 +81,7 @@ impl Writer {
 async fn run(
     pool: AnyPool,
     backend: Backend,
+    wal: Arc<WalReset>,
     mut rx: mpsc::Receiver<(Write, Reply)>,
     _running: oneshot::Sender<()>,
 ) {
@@ -94,6 +98,8 @@ async fn run(
             if !commit(c, &mut batch).await {
                 // The transaction itself failed: start again on a fresh connection.
                 conn = None;
+            } else if wal.due.swap(false, Ordering::Relaxed) {
+                wal.finish_checkpoint(c).await;
             }
         }
     }
@@ -119,9 +125,43 @@ async fn own_connection(
     conn
 }
 
+/// WAL frames past which the WAL should start again from its beginning (about 4 MiB).
+const RESET_AFTER_FRAMES: i64 = 1000;
+
+/// Keeps the WAL from growing without bound under a steady stream of token writes.
+/// SQLite starts the WAL over only when a writer begins while every frame is already
+/// checkpointed, and a checkpoint beside a busy writer never catches up with it: its
+/// commits land while the checkpoint copies. So once the WAL is long, the background
+/// checkpoint asks the writer to checkpoint the few frames still left, between two
+/// batches; its next batch then writes from the WAL's start, over pages the kernel
+/// already holds, instead of growing the file.
+#[derive(Default)]
+struct WalReset {
+    due: AtomicBool,
+}
+
+impl WalReset {
+    /// Run by the writer between two batches, when due.
+    async fn finish_checkpoint(&self, conn: &mut AnyConnection) {
+        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(conn)
+            .await
+        {
+            // PASSIVE never waits: if the background checkpoint held the lock, or a
+            // reader kept frames from being copied, try again after the next batch.
+            Ok((busy, frames, copied)) => {
+                if busy != 0 || copied < frames {
+                    self.due.store(true, Ordering::Relaxed);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
+        }
+    }
+}
+
 /// Checkpoints the WAL until the writer stops. PASSIVE never waits for the writer or for
 /// readers; the other connections still checkpoint on their own past 1,000 pages.
-async fn checkpoints(pool: AnyPool, mut writer_stopped: oneshot::Receiver<()>) {
+async fn checkpoints(pool: AnyPool, wal: Arc<WalReset>, mut writer_stopped: oneshot::Receiver<()>) {
     let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -132,11 +172,17 @@ async fn checkpoints(pool: AnyPool, mut writer_stopped: oneshot::Receiver<()>) {
         if pool.is_closed() {
             return;
         }
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&pool)
+        // (busy, frames in the WAL, frames checkpointed)
+        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(&pool)
             .await
         {
-            tracing::warn!(error = %e, "WAL checkpoint failed");
+            Ok((_, frames, _)) => {
+                if frames >= RESET_AFTER_FRAMES {
+                    wal.due.store(true, Ordering::Relaxed);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
         }
     }
 }
