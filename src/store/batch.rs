@@ -42,9 +42,10 @@ impl Writer {
     pub(super) fn new(pool: AnyPool, backend: Backend) -> Self {
         let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
         let (running, stopped) = oneshot::channel();
-        let wal = Arc::new(WalReset::default());
+        // Set by the background checkpoint when the WAL should start over.
+        let reset_due = Arc::new(AtomicBool::new(false));
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoints(pool.clone(), wal.clone(), stopped));
+            tokio::spawn(checkpoints(pool.clone(), reset_due.clone(), stopped));
         }
         // A thread of its own: on the shared runtime, each wake-up of the writer (one per
         // statement it sends to the database) waited behind every ready request task,
@@ -56,7 +57,7 @@ impl Writer {
                     .enable_all()
                     .build()
                 {
-                    Ok(runtime) => runtime.block_on(run(pool, backend, wal, rx, running)),
+                    Ok(runtime) => runtime.block_on(run(pool, backend, reset_due, rx, running)),
                     Err(e) => tracing::error!(error = %e, "the token writer cannot start"),
                 }
             });
@@ -81,7 +82,7 @@ impl Writer {
 async fn run(
     pool: AnyPool,
     backend: Backend,
-    wal: Arc<WalReset>,
+    reset_due: Arc<AtomicBool>,
     mut rx: mpsc::Receiver<(Write, Reply)>,
     _running: oneshot::Sender<()>,
 ) {
@@ -98,8 +99,15 @@ async fn run(
             if !commit(c, &mut batch).await {
                 // The transaction itself failed: start again on a fresh connection.
                 conn = None;
-            } else if wal.due.swap(false, Ordering::Relaxed) {
-                wal.finish_checkpoint(c).await;
+            } else if reset_due.swap(false, Ordering::Relaxed) {
+                // If the background checkpoint held the lock, or a reader kept frames
+                // from being copied, try again after the next batch.
+                let done = passive_checkpoint(&mut *c)
+                    .await
+                    .is_some_and(|c| !c.busy && c.copied == c.frames);
+                if !done {
+                    reset_due.store(true, Ordering::Relaxed);
+                }
             }
         }
     }
@@ -126,42 +134,50 @@ async fn own_connection(
 }
 
 /// WAL frames past which the WAL should start again from its beginning (about 4 MiB).
-const RESET_AFTER_FRAMES: i64 = 1000;
-
-/// Keeps the WAL from growing without bound under a steady stream of token writes.
+///
 /// SQLite starts the WAL over only when a writer begins while every frame is already
 /// checkpointed, and a checkpoint beside a busy writer never catches up with it: its
-/// commits land while the checkpoint copies. So once the WAL is long, the background
-/// checkpoint asks the writer to checkpoint the few frames still left, between two
-/// batches; its next batch then writes from the WAL's start, over pages the kernel
-/// already holds, instead of growing the file.
-#[derive(Default)]
-struct WalReset {
-    due: AtomicBool,
+/// commits land while the checkpoint copies, so under a steady stream of token writes the
+/// WAL would grow without bound. So once the WAL is this long, the background checkpoint
+/// sets the writer's `reset_due`, and the writer checkpoints the few frames still left
+/// between two batches; its next batch then writes from the WAL's start, over pages the
+/// kernel already holds, instead of growing the file.
+const RESET_AFTER_FRAMES: i64 = 1000;
+
+/// What one PASSIVE checkpoint did. PASSIVE never waits for the writer or for readers.
+struct Checkpoint {
+    /// Another checkpoint held the lock.
+    busy: bool,
+    frames: i64,
+    copied: i64,
 }
 
-impl WalReset {
-    /// Run by the writer between two batches, when due.
-    async fn finish_checkpoint(&self, conn: &mut AnyConnection) {
-        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(conn)
-            .await
-        {
-            // PASSIVE never waits: if the background checkpoint held the lock, or a
-            // reader kept frames from being copied, try again after the next batch.
-            Ok((busy, frames, copied)) => {
-                if busy != 0 || copied < frames {
-                    self.due.store(true, Ordering::Relaxed);
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
+async fn passive_checkpoint<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Option<Checkpoint> {
+    match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(db)
+        .await
+    {
+        Ok((busy, frames, copied)) => Some(Checkpoint {
+            busy: busy != 0,
+            frames,
+            copied,
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+            None
         }
     }
 }
 
-/// Checkpoints the WAL until the writer stops. PASSIVE never waits for the writer or for
-/// readers; the other connections still checkpoint on their own past 1,000 pages.
-async fn checkpoints(pool: AnyPool, wal: Arc<WalReset>, mut writer_stopped: oneshot::Receiver<()>) {
+/// Checkpoints the WAL until the writer stops; the other connections still checkpoint
+/// on their own past 1,000 pages.
+async fn checkpoints(
+    pool: AnyPool,
+    reset_due: Arc<AtomicBool>,
+    mut writer_stopped: oneshot::Receiver<()>,
+) {
     let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -172,17 +188,11 @@ async fn checkpoints(pool: AnyPool, wal: Arc<WalReset>, mut writer_stopped: ones
         if pool.is_closed() {
             return;
         }
-        // (busy, frames in the WAL, frames checkpointed)
-        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(&pool)
+        if passive_checkpoint(&pool)
             .await
+            .is_some_and(|c| c.frames >= RESET_AFTER_FRAMES)
         {
-            Ok((_, frames, _)) => {
-                if frames >= RESET_AFTER_FRAMES {
-                    wal.due.store(true, Ordering::Relaxed);
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
+            reset_due.store(true, Ordering::Relaxed);
         }
     }
 }
