@@ -120,26 +120,34 @@ impl PathTemplate {
         &self.raw
     }
 
-    /// How specifically `path` (relative to the context, starting with `/` or empty)
-    /// matches: more literal segments first, then more segments, and a final `*` last.
-    /// `None` when it does not match.
-    pub fn specificity(&self, path: &str) -> Option<(usize, usize, bool)> {
+    /// How specifically `path` (relative to the context, starting with `/` or empty, in
+    /// the gateway's normal form) matches: more literal segments first, then more
+    /// segments, a final `*` last, then more literals of the same case.
+    ///
+    /// Literal segments match regardless of ASCII case, and a trailing `/` is ignored:
+    /// a lenient backend that serves `/Admin/` as `/admin` must not let a request dodge
+    /// the scopes of `/admin` through a wider resource such as `/*`.
+    pub fn specificity(&self, path: &str) -> Option<(usize, usize, bool, usize)> {
         let path = path.strip_prefix('/').unwrap_or(path);
+        let path = path.strip_suffix('/').unwrap_or(path);
         let parts: Vec<&str> = if path.is_empty() {
             vec![]
         } else {
             path.split('/').collect()
         };
-        let mut literals = 0;
+        let (mut literals, mut exact) = (0, 0);
         for (i, seg) in self.segments.iter().enumerate() {
             match seg {
-                Segment::Rest => return Some((literals, i, false)),
-                Segment::Literal(l) if parts.get(i) == Some(&l.as_str()) => literals += 1,
+                Segment::Rest => return Some((literals, i, false, exact)),
+                Segment::Literal(l) if parts.get(i).is_some_and(|p| p.eq_ignore_ascii_case(l)) => {
+                    literals += 1;
+                    exact += usize::from(parts.get(i) == Some(&l.as_str()));
+                }
                 Segment::Param if parts.get(i).is_some_and(|p| !p.is_empty()) => {}
                 _ => return None,
             }
         }
-        (parts.len() == self.segments.len()).then_some((literals, parts.len(), true))
+        (parts.len() == self.segments.len()).then_some((literals, parts.len(), true, exact))
     }
 }
 

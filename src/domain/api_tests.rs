@@ -33,17 +33,27 @@ fn methods_are_case_insensitive_and_limited() {
 #[test]
 fn templates_match_literals_parameters_and_a_final_star() {
     let order = PathTemplate::parse("/order/{orderId}").unwrap();
-    assert_eq!(order.specificity("/order/42"), Some((1, 2, true)));
+    assert_eq!(order.specificity("/order/42"), Some((1, 2, true, 1)));
     assert_eq!(order.specificity("/order"), None);
     assert_eq!(order.specificity("/order/"), None);
     assert_eq!(order.specificity("/order/42/items"), None);
     let all = PathTemplate::parse("/menu/*").unwrap();
-    assert_eq!(all.specificity("/menu"), Some((1, 1, false)));
-    assert_eq!(all.specificity("/menu/a/b"), Some((1, 1, false)));
+    assert_eq!(all.specificity("/menu"), Some((1, 1, false, 1)));
+    assert_eq!(all.specificity("/menu/a/b"), Some((1, 1, false, 1)));
     let root = PathTemplate::parse("/").unwrap();
-    assert_eq!(root.specificity(""), Some((0, 0, true)));
-    assert_eq!(root.specificity("/"), Some((0, 0, true)));
+    assert_eq!(root.specificity(""), Some((0, 0, true, 0)));
+    assert_eq!(root.specificity("/"), Some((0, 0, true, 0)));
     assert_eq!(root.specificity("/x"), None);
+}
+
+#[test]
+fn literals_match_any_case_and_a_trailing_slash_so_scopes_cannot_be_dodged() {
+    let admin = PathTemplate::parse("/admin").unwrap();
+    assert_eq!(admin.specificity("/admin/"), Some((1, 1, true, 1)));
+    assert_eq!(admin.specificity("/ADMIN"), Some((1, 1, true, 0)));
+    assert_eq!(admin.specificity("/Admin/"), Some((1, 1, true, 0)));
+    let order = PathTemplate::parse("/order/{orderId}").unwrap();
+    assert_eq!(order.specificity("/Order/42/"), Some((1, 2, true, 0)));
 }
 
 #[test]

@@ -4,9 +4,11 @@
 //! types is known to be well-formed wherever it travels.
 
 pub mod api;
+pub mod backend;
 mod error;
 mod grant;
 mod key_type;
+pub mod path;
 pub mod route;
 mod scope;
 pub mod stats;

@@ -55,7 +55,7 @@ impl RouteTable {
         }) else {
             return Resolution::NoApi;
         };
-        let matching: Vec<(&ResourceRoute, (usize, usize, bool))> = api
+        let matching: Vec<(&ResourceRoute, (usize, usize, bool, usize))> = api
             .resources
             .iter()
             .filter_map(|r| r.template.specificity(rest).map(|s| (r, s)))
@@ -165,6 +165,56 @@ mod tests {
         match t.resolve("DELETE", "/pizza/1.0.0/order/7") {
             Resolution::MethodNotAllowed(m) => assert_eq!(m, ["GET", "PUT"]),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_case_or_trailing_slash_variant_still_meets_the_strict_resource() {
+        let t = table();
+        for path in ["/pizza/1.0.0/order/Special", "/pizza/1.0.0/ORDER/special/"] {
+            let (api, template, _) = found(&t, "GET", path).unwrap();
+            assert_eq!(
+                (api.as_str(), template.as_str()),
+                ("pizza1", "/order/special")
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a client sends, the part forwarded to the backend is already in
+        /// normal form (a backend resolving it again sees the same path), so it cannot
+        /// reach anything but the resource the token was checked against.
+        #[test]
+        fn the_forwarded_path_never_escapes_the_matched_resource(
+            segments in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("..".to_owned()),
+                    proptest::strategy::Just(".".to_owned()),
+                    proptest::strategy::Just(String::new()),
+                    proptest::strategy::Just("%2e%2e".to_owned()),
+                    proptest::strategy::Just("..%2Fspecial".to_owned()),
+                    proptest::strategy::Just("pizza".to_owned()),
+                    proptest::strategy::Just("1.0.0".to_owned()),
+                    proptest::strategy::Just("order".to_owned()),
+                    proptest::strategy::Just("Special".to_owned()),
+                    "[a-z0-9%.]{1,5}",
+                ],
+                0..7,
+            )
+        ) {
+            let t = table();
+            let raw = format!("/{}", segments.join("/"));
+            let Ok(path) = crate::domain::path::normalize(&raw) else {
+                return Ok(());
+            };
+            if let Resolution::Found { api, resource, rest } = t.resolve("GET", &path) {
+                proptest::prop_assert_eq!(format!("{}{rest}", api.context), path.clone());
+                if !rest.is_empty() {
+                    let again = crate::domain::path::normalize(rest);
+                    proptest::prop_assert_eq!(again.as_deref().ok(), Some(rest));
+                }
+                proptest::prop_assert!(resource.template.specificity(rest).is_some());
+            }
         }
     }
 }

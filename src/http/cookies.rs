@@ -6,6 +6,64 @@ use axum::http::{header, HeaderMap, HeaderValue};
 /// plant or overwrite them.
 pub const SESSION_COOKIE: &str = "__Host-portico_session";
 pub const CSRF_COOKIE: &str = "__Host-portico_csrf";
+/// What every portal cookie's name starts with.
+const PORTAL_PREFIX: &str = "__Host-portico_";
+
+fn is_portal_cookie(name: &str) -> bool {
+    let name = name.trim().as_bytes();
+    name.len() >= PORTAL_PREFIX.len()
+        && name[..PORTAL_PREFIX.len()].eq_ignore_ascii_case(PORTAL_PREFIX.as_bytes())
+}
+
+/// Removes the portal's cookies from a request on its way to a backend. Browsers send a
+/// host's cookies to every port of it, so without this a backend behind the gateway
+/// would receive portal sessions. Other cookies pass unchanged.
+pub fn strip_portal_cookies(headers: &mut HeaderMap) {
+    let values: Vec<HeaderValue> = headers.get_all(header::COOKIE).iter().cloned().collect();
+    if !values.iter().any(|v| {
+        v.to_str().map_or(true, |s| {
+            s.split(';')
+                .any(|p| is_portal_cookie(p.split('=').next().unwrap_or("")))
+        })
+    }) {
+        return;
+    }
+    headers.remove(header::COOKIE);
+    let kept: Vec<&str> = values
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty() && !is_portal_cookie(pair.split('=').next().unwrap_or("")))
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&kept.join("; ")) {
+        if !kept.is_empty() {
+            headers.insert(header::COOKIE, v);
+        }
+    }
+}
+
+/// Drops a backend's attempts to set (or clear) the portal's cookies.
+pub fn drop_portal_set_cookies(headers: &mut HeaderMap) {
+    let planted = |v: &HeaderValue| {
+        v.to_str().map_or(true, |s| {
+            is_portal_cookie(s.split('=').next().unwrap_or(""))
+        })
+    };
+    if !headers.get_all(header::SET_COOKIE).iter().any(planted) {
+        return;
+    }
+    let kept: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter(|v| !planted(v))
+        .cloned()
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for v in kept {
+        headers.append(header::SET_COOKIE, v);
+    }
+}
 
 /// A `Set-Cookie` value with the attributes every Portico cookie carries.
 pub fn cookie_header(name: &str, value: &str, max_age: Option<i64>) -> Option<HeaderValue> {
@@ -26,4 +84,48 @@ pub fn cookie_in(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portal_cookies_are_stripped_and_others_kept() {
+        let mut h = HeaderMap::new();
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; __Host-portico_session=s3cret; b=2"),
+        );
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("__host-PORTICO_csrf=c"),
+        );
+        strip_portal_cookies(&mut h);
+        let all: Vec<_> = h.get_all(header::COOKIE).iter().collect();
+        assert_eq!(all, ["a=1; b=2"]);
+        let mut only = HeaderMap::new();
+        only.insert(
+            header::COOKIE,
+            HeaderValue::from_static("__Host-portico_csrf=c"),
+        );
+        strip_portal_cookies(&mut only);
+        assert!(only.get(header::COOKIE).is_none());
+    }
+
+    #[test]
+    fn a_backend_cannot_set_portal_cookies() {
+        let mut h = HeaderMap::new();
+        h.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("app=1; Path=/"),
+        );
+        h.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("__Host-portico_session=evil; Path=/; Secure"),
+        );
+        drop_portal_set_cookies(&mut h);
+        let all: Vec<_> = h.get_all(header::SET_COOKIE).iter().collect();
+        assert_eq!(all, ["app=1; Path=/"]);
+    }
 }

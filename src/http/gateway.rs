@@ -5,6 +5,7 @@
 use super::error::plain_error;
 use super::proxy::forward;
 pub use super::proxy::{Proxy, Scheme, END_USER_HEADER};
+use crate::domain::path::normalize;
 use crate::service::gateway::GatewayError;
 use crate::service::Services;
 use axum::extract::{ConnectInfo, Request, State};
@@ -128,7 +129,11 @@ pub async fn proxy(
     let Ok(token) = bearer(req.headers()) else {
         return malformed();
     };
-    let path = req.uri().path().to_owned();
+    // Routed, checked and forwarded as one normal form (`domain::path`).
+    let path = match normalize(req.uri().path()) {
+        Ok(path) => path,
+        Err(e) => return plain_error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string()),
+    };
     let method = req.method().as_str().to_owned();
     let pass = match services
         .gateway_authorize(&method, &path, token.as_deref())

@@ -1,5 +1,6 @@
 //! Plain axum routes: OAuth endpoints, discovery, health, and the embedded stylesheet.
 
+mod backend_guard;
 mod client_auth;
 pub mod cookies;
 mod error;

@@ -2,7 +2,10 @@
 //! and credential headers removed, `X-Forwarded-*` and the end user added), the answer
 //! as the client gets it, and 502/504 when the backend fails.
 
+use super::backend_guard::{refusal, GuardedConnector};
+use super::cookies::{drop_portal_set_cookies, strip_portal_cookies};
 use super::error::plain_error;
+use crate::domain::backend::BackendPolicy;
 use crate::service::gateway::Pass;
 use axum::body::Body;
 use axum::extract::Request;
@@ -22,7 +25,7 @@ pub struct Scheme(pub &'static str);
 pub const END_USER_HEADER: &str = "x-portico-end-user";
 const APPLICATION_HEADER: &str = "x-portico-application-id";
 
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Connector = hyper_rustls::HttpsConnector<GuardedConnector>;
 
 /// The backend client: hyper's pooled HTTP/1.1 client, http or https (rustls, Mozilla's
 /// roots). It follows no redirects and decodes nothing, so bodies pass through as sent.
@@ -35,7 +38,7 @@ pub struct Proxy {
 }
 
 impl Proxy {
-    pub fn new(timeout: Duration) -> Self {
+    pub fn new(timeout: Duration, policy: BackendPolicy) -> Self {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
@@ -45,7 +48,7 @@ impl Proxy {
             .expect("ring supports rustls's default protocol versions")
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(GuardedConnector::new(http, policy));
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_timer(TokioTimer::new())
@@ -113,6 +116,7 @@ pub(super) async fn forward(
     };
     let host = headers.get(header::HOST).cloned();
     strip_hop_by_hop(headers);
+    strip_portal_cookies(headers);
     let mut set = |name: &'static str, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.insert(name, v);
@@ -139,6 +143,11 @@ pub(super) async fn forward(
     *request.headers_mut() = std::mem::take(&mut parts.headers);
     let answer = match tokio::time::timeout(proxy.timeout, proxy.client.request(request)).await {
         Ok(Ok(answer)) => answer,
+        Ok(Err(e)) if refusal(&e).is_some() => {
+            let why = refusal(&e).map(ToString::to_string).unwrap_or_default();
+            tracing::warn!(api = %pass.api_id, error = %why, "backend address refused");
+            return bad_gateway("the backend's address is not allowed");
+        }
         Ok(Err(e)) if !timed_out(&e) => {
             tracing::warn!(api = %pass.api_id, error = %e, "backend unreachable");
             return bad_gateway("the backend could not be reached");
@@ -153,6 +162,7 @@ pub(super) async fn forward(
     };
     let (mut head, incoming) = answer.into_parts();
     strip_hop_by_hop(&mut head.headers);
+    drop_portal_set_cookies(&mut head.headers);
     let mut res = Response::new(Body::new(incoming));
     *res.status_mut() = head.status;
     *res.headers_mut() = head.headers;

@@ -152,9 +152,10 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         services: services.clone(),
         config: config.clone(),
         leptos_options,
-        proxy: crate::http::gateway::Proxy::new(Duration::from_secs(
-            config.gateway.backend_timeout_seconds,
-        )),
+        proxy: crate::http::gateway::Proxy::new(
+            Duration::from_secs(config.gateway.backend_timeout_seconds),
+            config.backend_policy(),
+        ),
     });
     let portal_app = portal_router(state.clone(), hydrate);
     let gateway_tls_app = gateway_router(state.clone(), "https");

@@ -50,5 +50,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             Duration::from_secs(config.gateway.cache_seconds),
             usize::try_from(config.gateway.cache_entries).unwrap_or(usize::MAX),
         )),
+        backend_policy: config.backend_policy(),
     })
 }

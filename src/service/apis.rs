@@ -4,6 +4,7 @@
 use super::error::not_found;
 use super::{ServiceError, Services};
 use crate::domain::api::{parse_method, ApiContext, PathTemplate};
+use crate::domain::backend::BackendPolicy;
 use crate::domain::{ScopeSet, ValidationError};
 use crate::store::{ApiRow, ResourceRow, StoreError};
 use std::collections::HashMap;
@@ -25,7 +26,7 @@ pub struct ApiDetail {
     pub resources: Vec<ResourceRow>,
 }
 
-fn check_backend(raw: &str) -> Result<String, ValidationError> {
+fn check_backend(raw: &str, policy: &BackendPolicy) -> Result<String, ValidationError> {
     let fail = |m: &str| ValidationError::new("backend_url", m);
     let url = url::Url::parse(raw.trim()).map_err(|_| fail("must be an absolute http(s) URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
@@ -34,11 +35,17 @@ fn check_backend(raw: &str) -> Result<String, ValidationError> {
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
         return Err(fail("must not carry a query, fragment or credentials"));
     }
+    let port = url.port_or_known_default().unwrap_or(80);
+    if let Some(host) = url.host_str() {
+        policy
+            .check_host(host, port)
+            .map_err(|why| fail(&why.to_string()))?;
+    }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 impl ApiInput {
-    fn validated(&self) -> Result<ApiInput, ValidationError> {
+    fn validated(&self, policy: &BackendPolicy) -> Result<ApiInput, ValidationError> {
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 70 || name.chars().any(char::is_control) {
             return Err(ValidationError::new(
@@ -64,7 +71,7 @@ impl ApiInput {
             name: name.to_owned(),
             version: version.to_owned(),
             context: ApiContext::parse(self.context.trim())?.as_str().to_owned(),
-            backend_url: check_backend(&self.backend_url)?,
+            backend_url: check_backend(&self.backend_url, policy)?,
             description: self.description.trim().to_owned(),
         })
     }
@@ -83,7 +90,7 @@ fn clash(e: StoreError) -> ServiceError {
 
 impl Services {
     pub async fn create_api(&self, input: ApiInput) -> Result<ApiRow, ServiceError> {
-        let input = input.validated()?;
+        let input = input.validated(&self.backend_policy)?;
         let now = self.clock.now();
         let row = ApiRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -108,7 +115,7 @@ impl Services {
     }
 
     pub async fn update_api(&self, id: &str, input: ApiInput) -> Result<ApiRow, ServiceError> {
-        let input = input.validated()?;
+        let input = input.validated(&self.backend_policy)?;
         let mut row = self.store.api(id).await.map_err(not_found("API"))?;
         row.name = input.name;
         row.version = input.version;

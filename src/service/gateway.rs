@@ -48,10 +48,45 @@ pub struct Pass {
 pub struct GatewayCache {
     ttl: Duration,
     routes: RwLock<Option<(Instant, Arc<RouteTable>)>>,
-    /// By access-token digest: the row (if any) and the store's revocation count when it
-    /// was read, so a revocation made here outdates it at once.
-    tokens: TtlCache<String, (u64, Option<Arc<TokenRow>>)>,
+    tokens: TokenCache,
     subscriptions: TtlCache<(String, String), bool>,
+}
+
+/// Token rows by access-token digest, each with the store's revocation count when it was
+/// read, so a revocation made here outdates it at once.
+///
+/// Unknown tokens are remembered apart, in a cache a tenth the size: anyone can send
+/// random Bearer strings, and were they cached beside real tokens a flood of them would
+/// evict the real ones and send every genuine call to the database.
+pub(crate) struct TokenCache {
+    known: TtlCache<String, (u64, Arc<TokenRow>)>,
+    unknown: TtlCache<String, u64>,
+}
+
+/// A cached answer: the revocation count it was read at, and the row if the token exists.
+type Cached = (u64, Option<Arc<TokenRow>>);
+
+impl TokenCache {
+    pub(crate) fn new(ttl: Duration, entries: usize) -> Self {
+        Self {
+            known: TtlCache::new(ttl, entries),
+            unknown: TtlCache::new(ttl, (entries / 10).max(1)),
+        }
+    }
+
+    pub(crate) fn get(&self, digest: &str) -> Option<Cached> {
+        if let Some((seen, row)) = self.known.get(digest) {
+            return Some((seen, Some(row)));
+        }
+        self.unknown.get(digest).map(|seen| (seen, None))
+    }
+
+    pub(crate) fn insert(&self, digest: String, seen: u64, row: Option<Arc<TokenRow>>) {
+        match row {
+            Some(row) => self.known.insert(digest, (seen, row)),
+            None => self.unknown.insert(digest, seen),
+        }
+    }
 }
 
 /// A subscription key borrowed from the request, so a cache hit allocates nothing. It
@@ -70,7 +105,7 @@ impl GatewayCache {
         Self {
             ttl,
             routes: RwLock::new(None),
-            tokens: TtlCache::new(ttl, entries),
+            tokens: TokenCache::new(ttl, entries),
             subscriptions: TtlCache::new(ttl, entries),
         }
     }
@@ -152,7 +187,7 @@ impl Services {
             Err(StoreError::NotFound) => None,
             Err(e) => return Err(e),
         };
-        cache.insert(digest, (seen, row.clone()));
+        cache.insert(digest, seen, row.clone());
         Ok(row)
     }
 
@@ -224,5 +259,40 @@ impl Services {
             return refuse(GatewayError::InsufficientScope(resource.scopes.clone()));
         }
         Ok(pass)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str) -> Arc<TokenRow> {
+        Arc::new(TokenRow {
+            id: id.into(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn a_flood_of_unknown_tokens_cannot_evict_real_ones() {
+        let cache = TokenCache::new(Duration::from_secs(60), 100);
+        for i in 0..50 {
+            cache.insert(format!("real{i}"), 1, Some(row(&i.to_string())));
+        }
+        for i in 0..20_000 {
+            cache.insert(format!("junk{i}"), 1, None);
+        }
+        let kept = (0..50)
+            .filter(|i| {
+                cache
+                    .get(&format!("real{i}"))
+                    .is_some_and(|(_, r)| r.is_some())
+            })
+            .count();
+        assert_eq!(kept, 50, "every real token is still cached");
+        let junk = (0..20_000)
+            .filter(|i| cache.get(&format!("junk{i}")).is_some())
+            .count();
+        assert!(junk <= 100, "{junk} unknown tokens kept; their bound is 10");
     }
 }

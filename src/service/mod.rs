@@ -57,4 +57,6 @@ pub struct Services {
     pub gateway: Arc<gateway::GatewayCache>,
     /// Queues gateway calls for the statistics, written in batches.
     pub calls: CallRecorder,
+    /// Which backend addresses an API may name (`[gateway] allow_*_backends`).
+    pub backend_policy: crate::domain::backend::BackendPolicy,
 }

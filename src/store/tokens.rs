@@ -4,7 +4,7 @@ use crate::domain::Epoch;
 use std::sync::Arc;
 
 /// A token issuance as stored: digests only, never the tokens themselves.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenRow {
     pub id: String,
     pub access_digest: String,

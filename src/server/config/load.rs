@@ -170,6 +170,17 @@ impl Config {
             gateway_http: GATEWAY_HTTP_PORT + o,
         }
     }
+
+    /// Which backends APIs may name: `[gateway] allow_*_backends`, and never this
+    /// server's own listeners.
+    pub fn backend_policy(&self) -> crate::domain::backend::BackendPolicy {
+        let p = self.ports();
+        crate::domain::backend::BackendPolicy {
+            allow_private: self.gateway.allow_private_backends,
+            allow_loopback: self.gateway.allow_loopback_backends,
+            own_ports: vec![p.portal_https, p.gateway_https, p.gateway_http],
+        }
+    }
 }
 
 /// `PORTICO_DATABASE__URL_FILE=/run/secrets/db` sets `database.url` to that file's content,

@@ -91,6 +91,12 @@ pub struct GatewayConfig {
     pub cache_entries: u64,
     /// Seconds a backend has to start answering before the gateway answers 504.
     pub backend_timeout_seconds: u64,
+    /// Backends on private networks, link-local addresses (such as the cloud metadata
+    /// service at 169.254.169.254) and other reserved ranges are refused unless true.
+    pub allow_private_backends: bool,
+    /// Backends on this host's loopback addresses (except this server's own ports).
+    /// True by default, for the single-node start in front of a local service.
+    pub allow_loopback_backends: bool,
 }
 
 impl Default for GatewayConfig {
@@ -100,6 +106,8 @@ impl Default for GatewayConfig {
             cache_seconds: 5,
             cache_entries: 100_000,
             backend_timeout_seconds: 30,
+            allow_private_backends: false,
+            allow_loopback_backends: true,
         }
     }
 }
