@@ -4,6 +4,7 @@
 mod support;
 
 mod cli_apis;
+mod gateway_hardening;
 mod gateway_proxy;
 mod gateway_rules;
 mod portal_apis;

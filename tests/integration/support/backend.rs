@@ -56,6 +56,20 @@ async fn slow() -> impl IntoResponse {
     "finally"
 }
 
+/// Tries to set the portal's session cookie beside one of its own.
+async fn set_cookie() -> impl IntoResponse {
+    (
+        axum::response::AppendHeaders([
+            ("set-cookie", "app=1; Path=/"),
+            (
+                "set-cookie",
+                "__Host-portico_session=planted; Path=/; Secure",
+            ),
+        ]),
+        "cookies",
+    )
+}
+
 async fn fail() -> impl IntoResponse {
     (StatusCode::INTERNAL_SERVER_ERROR, "backend exploded")
 }
@@ -67,6 +81,7 @@ impl Backend {
             .route("/big/{n}", get(download))
             .route("/slow", get(slow))
             .route("/fail", get(fail))
+            .route("/set-cookie", get(set_cookie))
             .fallback(any(echo));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
