@@ -45,14 +45,25 @@ pub fn client_auth(
     let body_id = params.remove("client_id");
     let body_secret = params.remove("client_secret");
     match (basic, body_id, body_secret) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(OAuthError::InvalidRequest(
+        // A client_id alone beside Basic credentials is not a second method (RFC 6749
+        // §2.3.1 names the pair), and common libraries send it; it must name the same
+        // client, though.
+        (Some((id, secret)), body_id, None) => {
+            if body_id.is_some_and(|b| b != id) {
+                return Err(OAuthError::InvalidClient(
+                    "client_id in the body is not the client of the Authorization header"
+                        .into(),
+                ));
+            }
+            Ok(ClientAuth {
+                client_id: id,
+                client_secret: SecretString::from(secret),
+                via_basic: true,
+            })
+        }
+        (Some(_), _, Some(_)) => Err(OAuthError::InvalidRequest(
             "use one client authentication method, not both".into(),
         )),
-        (Some((id, secret)), None, None) => Ok(ClientAuth {
-            client_id: id,
-            client_secret: SecretString::from(secret),
-            via_basic: true,
-        }),
         (None, Some(id), Some(secret)) => Ok(ClientAuth {
             client_id: id,
             client_secret: SecretString::from(secret),
@@ -95,9 +106,25 @@ mod tests {
     }
 
     #[test]
-    fn two_authentication_methods_are_refused() {
-        let mut params = HashMap::from([("client_id".to_owned(), "x".to_owned())]);
+    fn a_body_client_id_beside_basic_must_name_the_same_client() {
         let h = headers(&format!("Basic {}", STANDARD.encode("a:b")));
+        let mut same = HashMap::from([("client_id".to_owned(), "a".to_owned())]);
+        let auth = client_auth(&h, &mut same).unwrap();
+        assert_eq!((auth.client_id.as_str(), auth.via_basic), ("a", true));
+        let mut other = HashMap::from([("client_id".to_owned(), "x".to_owned())]);
+        assert_eq!(
+            client_auth(&h, &mut other).unwrap_err().code(),
+            "invalid_client"
+        );
+    }
+
+    #[test]
+    fn a_body_secret_beside_basic_is_two_methods() {
+        let h = headers(&format!("Basic {}", STANDARD.encode("a:b")));
+        let mut params = HashMap::from([
+            ("client_id".to_owned(), "a".to_owned()),
+            ("client_secret".to_owned(), "b".to_owned()),
+        ]);
         assert_eq!(
             client_auth(&h, &mut params).unwrap_err().code(),
             "invalid_request"
