@@ -29,7 +29,7 @@ pub enum PathError {
     NotAbsolute,
     #[error("the request path has an invalid percent-escape")]
     BadEscape,
-    #[error("the request path has an encoded / or \\ or a backslash")]
+    #[error("the request path has an encoded slash or backslash, or a raw backslash")]
     EncodedSeparator,
     #[error("the request path has a control character")]
     ControlCharacter,

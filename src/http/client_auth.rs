@@ -51,8 +51,7 @@ pub fn client_auth(
         (Some((id, secret)), body_id, None) => {
             if body_id.is_some_and(|b| b != id) {
                 return Err(OAuthError::InvalidClient(
-                    "client_id in the body is not the client of the Authorization header"
-                        .into(),
+                    "client_id in the body is not the client of the Authorization header".into(),
                 ));
             }
             Ok(ClientAuth {

@@ -63,7 +63,7 @@ pub fn plain_error(status: StatusCode, error: &str, description: &str) -> Respon
         status,
         &ErrorBody {
             error,
-            error_description: description.to_owned(),
+            error_description: crate::service::oauth::nqschar(description),
         },
     )
 }

@@ -1,6 +1,7 @@
 //! Plain axum routes: OAuth endpoints, discovery, health, and the embedded stylesheet.
 
 mod backend_guard;
+pub mod body;
 mod client_auth;
 pub mod cookies;
 mod error;

@@ -1,6 +1,7 @@
 //! `POST /token`, `/revoke`, `/introspect` (and their `/oauth2/...` twins on the portal
 //! port): transport parsing only; the rules live in `service::oauth`.
 
+use super::body::{closing, read_bounded, BodyError};
 use super::client_auth::{basic_credentials, client_auth};
 use super::error::{no_store_json, plain_error, OAuthFailure};
 use super::form;
@@ -16,7 +17,6 @@ use std::net::SocketAddr;
 
 /// OAuth requests are a few short parameters; anything larger is refused unread.
 pub const MAX_FORM_BYTES: usize = 16 * 1024;
-const DRAIN_BYTES: usize = 1024 * 1024;
 
 fn basic_used(headers: &HeaderMap) -> bool {
     headers
@@ -47,28 +47,21 @@ async fn read_form(headers: &HeaderMap, body: Body) -> Result<HashMap<String, St
             "the body must be application/x-www-form-urlencoded".into(),
         )));
     }
-    let too_large = || {
-        plain_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "invalid_request",
-            "the request body is too large",
-        )
+    let bytes = match read_bounded(headers, body, MAX_FORM_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            return Err(closing(plain_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "the request body is too large",
+            )))
+        }
+        Err(BodyError::Broken) => {
+            return Err(closing(fail(OAuthError::InvalidRequest(
+                "the request body could not be read".into(),
+            ))))
+        }
     };
-    // Bodies up to DRAIN_BYTES are read to the end even when too large, so the client
-    // finishes sending and reads the 413; larger ones are refused unread.
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > DRAIN_BYTES) {
-        return Err(too_large());
-    }
-    let bytes = axum::body::to_bytes(body, DRAIN_BYTES)
-        .await
-        .map_err(|_| too_large())?;
-    if bytes.len() > MAX_FORM_BYTES {
-        return Err(too_large());
-    }
     form::parse(&bytes).map_err(|e| fail(OAuthError::InvalidRequest(e.to_string())))
 }
 

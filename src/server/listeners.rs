@@ -94,6 +94,9 @@ fn portal_router(state: AppState, hydrate: bool) -> Router {
             state.services.clone(),
             crate::server_fns::context::attach_session,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::http::body::limit_form_posts,
+        ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }

@@ -19,6 +19,7 @@ mod store_batch;
 mod store_contract;
 mod store_tokens;
 mod token_client_auth;
+mod token_conformance;
 mod token_interop;
 mod token_password;
 mod token_refresh;

@@ -211,8 +211,8 @@ impl Services {
         &self,
         requested: Option<&str>,
     ) -> Result<RequestedScopes, OAuthError> {
-        let asked = ScopeSet::parse(requested.unwrap_or(""))
-            .map_err(|e| OAuthError::InvalidScope(e.message))?;
+        let asked =
+            ScopeSet::parse(requested.unwrap_or("")).map_err(|_| OAuthError::malformed_scope())?;
         let names: Vec<&str> = asked.iter().map(|s| s.as_str()).collect();
         let known = self.store.scopes_named(&names).await?;
         if let Some(unknown) = names.iter().find(|n| !known.iter().any(|k| k.name == **n)) {

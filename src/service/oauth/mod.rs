@@ -12,7 +12,7 @@ mod refresh;
 mod revocation;
 
 pub use client::{ClientAuth, KeyCache};
-pub use error::OAuthError;
+pub use error::{nqschar, OAuthError};
 pub use introspection::Introspection;
 pub use issue::TokenResponse;
 pub(crate) use lookup::{row_id_by_value, token_by_value};
@@ -59,10 +59,10 @@ impl Services {
     pub async fn token(&self, req: TokenRequest) -> Result<TokenResponse, OAuthError> {
         let grant = req.required("grant_type")?;
         let grant = GrantType::parse(grant).ok_or_else(|| {
-            OAuthError::UnsupportedGrantType(format!(
-                "grant type `{}` is not supported",
-                grant.escape_default()
-            ))
+            OAuthError::UnsupportedGrantType(match error::quotable(grant) {
+                Some(g) => format!("grant type `{g}` is not supported"),
+                None => "this grant type is not supported".into(),
+            })
         })?;
         let key = self.authenticate_client(&req.client).await?;
         self.run_grant(&key, grant, &req).await

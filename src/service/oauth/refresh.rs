@@ -35,9 +35,7 @@ impl Services {
         let presented = req.required("refresh_token")?;
         let asked = match req.param("scope") {
             None => None,
-            Some(raw) => {
-                Some(ScopeSet::parse(raw).map_err(|e| OAuthError::InvalidScope(e.message))?)
-            }
+            Some(raw) => Some(ScopeSet::parse(raw).map_err(|_| OAuthError::malformed_scope())?),
         };
         let old_id = match super::row_id_by_value(&self.store, TokenPart::Refresh, presented).await
         {
