@@ -9,8 +9,9 @@ use base64::Engine;
 use secrecy::SecretString;
 use std::collections::HashMap;
 
-/// Basic credentials as sent: `(user, password)`, both decoded.
-pub fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
+/// The `user:password` of a Basic header (RFC 7617) as sent, split at the first `:`,
+/// without form-decoding: what a person's username and password are.
+pub fn basic_user_password(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
     let malformed = || OAuthError::InvalidRequest("malformed Authorization header".into());
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
@@ -26,13 +27,21 @@ pub fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>
         ));
     }
     let decoded = STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
-    let (id, secret) = decoded
-        .iter()
-        .position(|&b| b == b':')
-        .map(|i| (&decoded[..i], &decoded[i + 1..]))
-        .ok_or_else(malformed)?;
-    let id = decode_component(id).map_err(|_| malformed())?;
-    let secret = decode_component(secret).map_err(|_| malformed())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| malformed())?;
+    let (user, password) = decoded.split_once(':').ok_or_else(malformed)?;
+    Ok(Some((user.to_owned(), password.to_owned())))
+}
+
+/// A client's Basic credentials: RFC 6749 §2.3.1 form-encodes the client id and secret
+/// before they are joined, so both are form-decoded here (`+` is a space). Passwords of
+/// people are not encoded so; they use [`basic_user_password`].
+pub fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
+    let malformed = || OAuthError::InvalidRequest("malformed Authorization header".into());
+    let Some((id, secret)) = basic_user_password(headers)? else {
+        return Ok(None);
+    };
+    let id = decode_component(id.as_bytes()).map_err(|_| malformed())?;
+    let secret = decode_component(secret.as_bytes()).map_err(|_| malformed())?;
     Ok(Some((id, secret)))
 }
 
@@ -90,6 +99,32 @@ mod tests {
         let creds = STANDARD.encode("my%20id:s%3Acret");
         let got = basic_credentials(&headers(&format!("bAsIc {creds}"))).unwrap();
         assert_eq!(got, Some(("my id".into(), "s:cret".into())));
+    }
+
+    #[test]
+    fn a_persons_password_is_taken_as_sent() {
+        let creds = STANDARD.encode("admin:p+ss%41:w");
+        let got = basic_user_password(&headers(&format!("Basic {creds}"))).unwrap();
+        assert_eq!(got, Some(("admin".into(), "p+ss%41:w".into())));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_authorization_header_makes_the_parsers_panic(value in "[ -~]{0,80}") {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+                let mut h = HeaderMap::new();
+                h.insert(header::AUTHORIZATION, v);
+                let _ = basic_credentials(&h);
+                let _ = basic_user_password(&h);
+            }
+        }
+
+        #[test]
+        fn any_password_survives_basic(user in "[a-z0-9]{1,10}", password in "\\PC{0,40}") {
+            let creds = STANDARD.encode(format!("{user}:{password}"));
+            let got = basic_user_password(&headers(&format!("Basic {creds}"))).unwrap();
+            proptest::prop_assert_eq!(got, Some((user, password)));
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! port): transport parsing only; the rules live in `service::oauth`.
 
 use super::body::{closing, read_bounded, BodyError};
-use super::client_auth::{basic_credentials, client_auth};
+use super::client_auth::{basic_credentials, basic_user_password, client_auth};
 use super::error::{no_store_json, plain_error, OAuthFailure};
 use super::form;
 use crate::service::oauth::{OAuthError, TokenRequest};
@@ -123,32 +123,42 @@ pub async fn revoke(State(services): State<Services>, headers: HeaderMap, body: 
     }
 }
 
-/// Introspection callers: any application (consumer key and secret) or an admin user,
-/// both over HTTP Basic.
+/// Introspection callers: any application (consumer key and secret, form-encoded as
+/// RFC 6749 §2.3.1 says) or an admin user (username and password as typed), both over
+/// HTTP Basic. The admin's password check is throttled like every other.
 async fn authorize_introspection(
     services: &Services,
     headers: &HeaderMap,
+    peer: SocketAddr,
 ) -> Result<(), OAuthError> {
     let denied =
         || OAuthError::InvalidClient("authenticate with a consumer key or an admin account".into());
-    let (id, secret) = basic_credentials(headers)?.ok_or_else(denied)?;
-    let secret = SecretString::from(secret);
-    let client = crate::service::oauth::ClientAuth {
-        client_id: id.clone(),
-        client_secret: secret.clone(),
-        via_basic: true,
-    };
-    if services.authenticate_client(&client).await.is_ok() {
-        return Ok(());
+    if let Ok(Some((id, secret))) = basic_credentials(headers) {
+        let client = crate::service::oauth::ClientAuth {
+            client_id: id,
+            client_secret: SecretString::from(secret),
+            via_basic: true,
+        };
+        if services.authenticate_client(&client).await.is_ok() {
+            return Ok(());
+        }
     }
-    match services.authenticate(&id, &secret).await? {
-        Some(user) if user.is_admin == 1 => Ok(()),
+    let (user, password) = basic_user_password(headers)?.ok_or_else(denied)?;
+    let password = SecretString::from(password);
+    match services
+        .authenticate_throttled(&user, &password, peer.ip())
+        .await
+    {
+        Ok(Some(user)) if user.is_admin == 1 => Ok(()),
+        Err(crate::service::ServiceError::Throttled(secs)) => Err(OAuthError::Throttled(secs)),
+        Err(e) => Err(e.into()),
         _ => Err(denied()),
     }
 }
 
 pub async fn introspect(
     State(services): State<Services>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -157,7 +167,7 @@ pub async fn introspect(
         Err(res) => return res,
     };
     let result = async {
-        authorize_introspection(&services, &headers).await?;
+        authorize_introspection(&services, &headers, peer).await?;
         let token = params
             .get("token")
             .ok_or_else(|| OAuthError::InvalidRequest("missing parameter `token`".into()))?;

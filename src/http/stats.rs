@@ -2,7 +2,7 @@
 //! `GET /api/stats/applications/{id}/users.csv`. Callers are a signed-in owner (session
 //! cookie) or an admin with HTTP Basic credentials, which are throttled like sign-in.
 
-use super::client_auth::basic_credentials;
+use super::client_auth::basic_user_password;
 use super::cookies::{cookie_in, SESSION_COOKIE};
 use super::error::{no_store_json, plain_error};
 use crate::domain::stats::{RegisteredUser, StatsRange};
@@ -78,7 +78,7 @@ async fn viewer(
     headers: &HeaderMap,
     addr: SocketAddr,
 ) -> Result<UserRow, Response> {
-    let basic = basic_credentials(headers).map_err(|_| unauthenticated())?;
+    let basic = basic_user_password(headers).map_err(|_| unauthenticated())?;
     if let Some((username, password)) = basic {
         let password = SecretString::from(password);
         return match services

@@ -105,6 +105,7 @@ pub async fn change_password(
             &user,
             &SecretString::from(current_password),
             &SecretString::from(new_password),
+            cx::client_ip(),
         )
         .await?;
     use secrecy::ExposeSecret;

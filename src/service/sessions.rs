@@ -85,8 +85,14 @@ impl Services {
         user: &UserRow,
         current: &SecretString,
         new: &SecretString,
+        addr: std::net::IpAddr,
     ) -> Result<SecretString, ServiceError> {
-        if self.authenticate(&user.username, current).await?.is_none() {
+        // Throttled like sign-in: a stolen session must not become unlimited guessing
+        // of the password behind it.
+        let proven = self
+            .authenticate_throttled(&user.username, current, addr)
+            .await?;
+        if proven.is_none() {
             return Err(
                 crate::domain::ValidationError::new("current_password", "is not correct").into(),
             );

@@ -18,6 +18,7 @@ mod stats_counting;
 mod store_batch;
 mod store_contract;
 mod store_tokens;
+mod throttle_paths;
 mod token_client_auth;
 mod token_conformance;
 mod token_interop;
