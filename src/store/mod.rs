@@ -28,7 +28,9 @@ pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
 pub use sessions::SessionRow;
 pub use stats::{AppUserCount, AppUserRow, EventCount, Rolled};
-pub use tokens::{NewToken, Refusal, Rotation, Successor, TokenPart, TokenRow};
+pub use tokens::{
+    NewToken, Refusal, Rotation, Standing, Successor, TokenPart, TokenRow, UserStanding,
+};
 pub use users::{NewUser, UserRow};
 
 use sqlx::AnyPool;

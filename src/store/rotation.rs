@@ -6,7 +6,7 @@
 
 use super::batch::Write;
 use super::events::insert_events;
-use super::tokens::{insert_tokens, Refusal, Rotation, TokenRow, COLUMNS};
+use super::tokens::{insert_tokens, Refusal, Rotation, Standing, TokenRow, UserStanding, COLUMNS};
 use super::{NewToken, StoreError, TokenEvent};
 use crate::domain::Epoch;
 use sqlx::Row;
@@ -30,6 +30,8 @@ pub(super) async fn apply(
         })
         .collect();
     let mut rows = read_rows(tx, &presented).await?;
+    let users = read_users(tx, &rows).await?;
+    let scope_roles = read_scope_roles(tx, &rows).await?;
     // Decide in order, each rotation seeing the ones before it in this batch.
     let mut decided: Vec<Decision> = Vec::with_capacity(writes.len());
     for write in writes {
@@ -41,7 +43,13 @@ pub(super) async fn apply(
                 successor,
             } => match rows.get_mut(old_id.as_str()) {
                 None => Decision::Refused(Refusal::Invalid),
-                Some(row) => match successor(row) {
+                Some(row) => match successor(
+                    row,
+                    &Standing {
+                        user: row.user_id.as_ref().and_then(|id| users.get(id)),
+                        scope_roles: &scope_roles,
+                    },
+                ) {
                     Ok((next, event)) => {
                         row.refresh_used_at = Some(next.issued_at);
                         Decision::Rotate(old_id, Box::new(next), event)
@@ -120,6 +128,62 @@ async fn read_rows(tx: &mut Tx<'_>, ids: &[&str]) -> Result<HashMap<String, Toke
         }
     }
     Ok(rows)
+}
+
+/// The users of the presented tokens as they are now, by id.
+async fn read_users(
+    tx: &mut Tx<'_>,
+    rows: &HashMap<String, TokenRow>,
+) -> Result<HashMap<String, UserStanding>, StoreError> {
+    let ids: HashSet<&str> = rows.values().filter_map(|r| r.user_id.as_deref()).collect();
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let mut users = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT id, locked, roles FROM users WHERE id IN ({})",
+            super::markers(tx, 1, chunk.len())
+        );
+        let keep = super::keep_prepared(chunk.len(), IDS_PER_STATEMENT);
+        let mut q = sqlx::query(&sql).persistent(keep);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            let standing = UserStanding {
+                locked: row.try_get::<i64, _>(1)? != 0,
+                roles: row.try_get(2)?,
+            };
+            users.insert(row.try_get(0)?, standing);
+        }
+    }
+    Ok(users)
+}
+
+/// The roles each existing scope of the presented tokens needs, by scope name.
+async fn read_scope_roles(
+    tx: &mut Tx<'_>,
+    rows: &HashMap<String, TokenRow>,
+) -> Result<HashMap<String, String>, StoreError> {
+    let names: HashSet<&str> = rows
+        .values()
+        .flat_map(|r| r.scopes.split_whitespace())
+        .collect();
+    let names: Vec<&str> = names.into_iter().collect();
+    let mut roles = HashMap::with_capacity(names.len());
+    for chunk in names.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT name, roles FROM scopes WHERE name IN ({})",
+            super::markers(tx, 1, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).persistent(false);
+        for name in chunk {
+            q = q.bind(*name);
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            roles.insert(row.try_get(0)?, row.try_get(1)?);
+        }
+    }
+    Ok(roles)
 }
 
 /// Marks refresh tokens used, at the latest of their successors' issue times, unless

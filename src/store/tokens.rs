@@ -1,6 +1,7 @@
 use super::batch::Write;
 use super::{Store, StoreError, TokenEvent};
 use crate::domain::Epoch;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A token issuance as stored: digests only, never the tokens themselves.
@@ -49,13 +50,31 @@ pub enum Refusal {
     Replayed,
     /// The requested scope is not within the original grant, which is given.
     ScopeNotGranted(String),
+    /// The user may no longer hold any of the token's scopes.
+    NoScopeLeft,
 }
 
 /// A refresh grant's rule for the successor of the presented refresh token, applied by
 /// the token writer to that token's row as its transaction reads it (with any rotation
 /// of it earlier in the same batch), so a rotation takes one trip to the database.
 pub type Successor =
-    Arc<dyn Fn(&TokenRow) -> Result<(NewToken, TokenEvent), Refusal> + Send + Sync>;
+    Arc<dyn Fn(&TokenRow, &Standing) -> Result<(NewToken, TokenEvent), Refusal> + Send + Sync>;
+
+/// What the writer's transaction reads beside a presented refresh token, so a refresh is
+/// decided on the user and scopes as they are now, not as they were at the first grant.
+pub struct Standing<'a> {
+    /// The token's user now; `None` when there is no such user any more.
+    pub user: Option<&'a UserStanding>,
+    /// Each existing scope among the token's, with the roles it needs (space-separated;
+    /// empty: anyone). A scope missing here was deleted.
+    pub scope_roles: &'a HashMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserStanding {
+    pub locked: bool,
+    pub roles: String,
+}
 
 /// The outcome of presenting a refresh token for rotation.
 #[derive(Debug, PartialEq, Eq)]

@@ -35,7 +35,7 @@ pub(crate) fn token(id: &str, app: &str, family: &str) -> TokenRow {
 /// A refresh rule that stores `next` unless the presented token was used (a replay) or
 /// revoked (refused).
 pub(crate) fn successor(next: TokenRow, event: TokenEvent) -> Successor {
-    Arc::new(move |old: &TokenRow| {
+    Arc::new(move |old: &TokenRow, _: &portico::store::Standing| {
         if old.revoked_at.is_some() {
             Err(Refusal::Invalid)
         } else if old.refresh_used_at.is_some() {

@@ -158,4 +158,49 @@ on_both_backends!(
     refresh_may_narrow_but_never_widen_scope,
     expired_refresh_tokens_are_invalid_grants,
     unknown_refresh_tokens_are_invalid_grants,
+    a_refresh_drops_scopes_whose_roles_the_user_lost_and_fails_when_none_remain,
 );
+
+async fn a_refresh_drops_scopes_whose_roles_the_user_lost_and_fails_when_none_remain(b: Backend) {
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    let s = &app.services;
+    for (name, roles) in [("kitchen", "chef"), ("read", "")] {
+        let input = portico::service::ScopeInput {
+            name: name.into(),
+            roles: roles.into(),
+            ..Default::default()
+        };
+        s.create_scope(input).await.unwrap();
+    }
+    app.user("alice", "alice-password").await;
+    s.set_roles("alice", "chef").await.unwrap();
+    let c = app.client("alice", "password,refresh_token").await;
+    let grant = |scope: &'static str| {
+        let (app, c) = (&app, &c);
+        async move {
+            let form = [
+                ("grant_type", "password"),
+                ("username", "alice"),
+                ("password", "alice-password"),
+                ("scope", scope),
+            ];
+            let body: Value = app.token(c, &form).await.json().await.unwrap();
+            assert_eq!(body["scope"], scope);
+            body["refresh_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let both = grant("kitchen read").await;
+    let kitchen = grant("kitchen").await;
+    s.set_roles("alice", "").await.unwrap();
+    let res = refresh(&app, &c, &both, None).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body["scope"], "read",
+        "the response says what is still granted"
+    );
+    let res = refresh(&app, &c, &kitchen, None).await;
+    assert_eq!(error(res).await, "invalid_grant");
+}

@@ -9,8 +9,11 @@
 use super::issue::{event_for, Issuance, Subject};
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
 use crate::crypto;
+use crate::domain::api::RoleSet;
+use crate::domain::DEFAULT_SCOPE;
 use crate::domain::{GrantType, ScopeSet};
-use crate::store::{KeyRow, Refusal, Rotation, StoreError, TokenPart, TokenRow};
+use crate::store::{KeyRow, Refusal, Rotation, Standing, StoreError, TokenPart, TokenRow};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 fn invalid() -> OAuthError {
@@ -50,7 +53,7 @@ impl Services {
             asked,
             issuance,
         };
-        let successor = Arc::new(move |old: &TokenRow| rule.successor(old));
+        let successor = Arc::new(move |old: &TokenRow, now: &Standing| rule.successor(old, now));
         match self.store.rotate_token(&old_id, at, successor).await? {
             Rotation::Rotated(row) => Ok(values.response(&row)),
             Rotation::Refused(Refusal::Replayed) => {
@@ -61,6 +64,9 @@ impl Services {
                 format!("the requested scope must be within the original grant (`{granted}`)"),
             )),
             Rotation::Refused(Refusal::Invalid) => Err(invalid()),
+            Rotation::Refused(Refusal::NoScopeLeft) => Err(OAuthError::InvalidGrant(
+                "the user may no longer hold any of the token's scopes".into(),
+            )),
         }
     }
 }
@@ -74,7 +80,11 @@ struct Rule {
 }
 
 impl Rule {
-    fn successor(&self, old: &TokenRow) -> Result<(TokenRow, crate::store::TokenEvent), Refusal> {
+    fn successor(
+        &self,
+        old: &TokenRow,
+        now: &Standing,
+    ) -> Result<(TokenRow, crate::store::TokenEvent), Refusal> {
         // The id in a token value is public; only the whole value's digest proves it.
         let genuine = old
             .refresh_digest
@@ -94,7 +104,14 @@ impl Rule {
         {
             return Err(Refusal::Invalid);
         }
+        // The user as they are now: gone or locked ends the grant, and scopes whose
+        // roles they no longer hold (or that were deleted) are dropped.
+        let user = now.user.filter(|u| !u.locked).ok_or(Refusal::Invalid)?;
         let granted = ScopeSet::parse(&old.scopes).map_err(|_| Refusal::Invalid)?;
+        let granted = still_allowed(&granted, &user.roles, now.scope_roles);
+        if granted.is_empty() {
+            return Err(Refusal::NoScopeLeft);
+        }
         let scopes = match &self.asked {
             None => granted,
             Some(asked) if !asked.is_empty() && asked.is_subset(&granted) => asked.clone(),
@@ -110,5 +127,45 @@ impl Rule {
             .row(Some(subject), &scopes, Some(&old.family_id));
         let event = event_for(&next, "refreshed");
         Ok((next, event))
+    }
+}
+
+/// The scopes of `granted` the user may still hold: `default`, and every existing scope
+/// whose roles (if any) the user holds one of.
+fn still_allowed(
+    granted: &ScopeSet,
+    user_roles: &str,
+    scope_roles: &HashMap<String, String>,
+) -> ScopeSet {
+    let holder = RoleSet::parse(user_roles).unwrap_or_default();
+    granted
+        .iter()
+        .filter(|s| {
+            s.as_str() == DEFAULT_SCOPE
+                || scope_roles.get(s.as_str()).is_some_and(|needs| {
+                    let needs = RoleSet::parse(needs).unwrap_or_default();
+                    needs.is_empty() || holder.intersects(&needs)
+                })
+        })
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_kept_only_while_their_roles_are_held_and_they_exist() {
+        let granted = ScopeSet::parse("default kitchen read gone").unwrap();
+        let roles = HashMap::from([
+            ("kitchen".to_owned(), "chef".to_owned()),
+            ("read".to_owned(), String::new()),
+        ]);
+        let kept = |user_roles| still_allowed(&granted, user_roles, &roles).to_string();
+        assert_eq!(kept("chef"), "default kitchen read");
+        assert_eq!(kept("waiter"), "default read");
+        let only_kitchen = ScopeSet::parse("kitchen").unwrap();
+        assert!(still_allowed(&only_kitchen, "", &roles).is_empty());
     }
 }
