@@ -23,6 +23,8 @@ type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
 pub(super) struct HashPool {
     state: Mutex<State>,
+    /// Jobs that may wait for a worker; a job beyond them is refused unqueued.
+    max_queued: usize,
     /// Only the tests ask: the pool itself counts on `free` alone.
     #[cfg(test)]
     workers: usize,
@@ -39,13 +41,24 @@ pub(super) fn workspace(blocks: usize) -> Workspace {
     vec![Block::new(); blocks]
 }
 
-/// The requester went away, or the job panicked: either way there is no answer.
-#[derive(Debug)]
-pub(super) struct Abandoned;
+/// Why a job gave no answer.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Unanswered {
+    /// The requester went away, or the job panicked.
+    Abandoned,
+    /// The queue was full; the job was never queued.
+    Full,
+}
 
 impl HashPool {
-    /// A pool of `workers` workers whose workspaces hold `blocks` Argon2 blocks each.
-    pub(super) fn new(workers: usize, blocks: usize, first: Workspace) -> Arc<Self> {
+    /// A pool of `workers` workers whose workspaces hold `blocks` Argon2 blocks each, and
+    /// a queue of at most `max_queued` jobs.
+    pub(super) fn new(
+        workers: usize,
+        blocks: usize,
+        first: Workspace,
+        max_queued: usize,
+    ) -> Arc<Self> {
         let mut free = vec![first];
         free.extend((1..workers).map(|_| workspace(blocks)));
         Arc::new(Self {
@@ -53,6 +66,7 @@ impl HashPool {
                 queue: VecDeque::new(),
                 free,
             }),
+            max_queued,
             #[cfg(test)]
             workers,
         })
@@ -68,7 +82,7 @@ impl HashPool {
     pub(super) async fn run<T: Send + 'static>(
         self: &Arc<Self>,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
-    ) -> Result<T, Abandoned> {
+    ) -> Result<T, Unanswered> {
         let (answer, result) = oneshot::channel();
         let job: Job = Box::new(move |memory| {
             if !answer.is_closed() {
@@ -77,6 +91,11 @@ impl HashPool {
         });
         let idle = {
             let mut state = self.lock();
+            // A job that would wait behind a full queue is refused before any work, so
+            // a flood of password checks costs memory for the queue only, never more.
+            if state.queue.len() >= self.max_queued {
+                return Err(Unanswered::Full);
+            }
             state.queue.push_back(job);
             state.free.pop()
         };
@@ -85,7 +104,7 @@ impl HashPool {
             // Detached: the worker outlives this request if it has to.
             drop(tokio::task::spawn_blocking(move || pool.work(memory)));
         }
-        result.await.map_err(|_| Abandoned)
+        result.await.map_err(|_| Unanswered::Abandoned)
     }
 
     /// A worker's life: jobs until the queue is empty, then its workspace goes back.
@@ -129,7 +148,7 @@ mod tests {
     use std::sync::mpsc;
 
     fn pool(workers: usize) -> Arc<HashPool> {
-        HashPool::new(workers, 8, workspace(8))
+        HashPool::new(workers, 8, workspace(8), 1_000)
     }
 
     /// Waits until no job is queued and `running` workers are busy.
@@ -187,6 +206,31 @@ mod tests {
         until_running(&pool, 0).await;
         assert!(!ran.load(Ordering::SeqCst));
         assert_eq!(pool.run(|_| 7).await.unwrap(), 7);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_job_beyond_a_full_queue_is_refused_unqueued() {
+        let pool = HashPool::new(2, 8, workspace(8), 3);
+        let (release, busy) = occupy(&pool).await;
+        let queued: Vec<_> = (0..3)
+            .map(|i| {
+                tokio::spawn({
+                    let pool = Arc::clone(&pool);
+                    async move { pool.run(move |_| i).await }
+                })
+            })
+            .collect();
+        while pool.load().0 < 3 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(pool.run(|_| 99).await, Err(Unanswered::Full));
+        drop(release);
+        for job in busy {
+            job.await.unwrap();
+        }
+        for (i, job) in queued.into_iter().enumerate() {
+            assert_eq!(job.await.unwrap(), Ok(i));
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,8 @@ use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
-use super::hash_pool::{workspace, HashPool};
+use super::hash_pool::{workspace, HashPool, Unanswered};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -20,6 +21,9 @@ pub enum PasswordError {
     Hash(String),
     #[error("password hashing task failed")]
     Join,
+    /// Too many password checks are waiting already; nothing was hashed.
+    #[error("too many password checks are waiting")]
+    Busy,
 }
 
 /// OWASP's baseline for Argon2id: m = 19456 KiB, t = 2, p = 1, 32-byte output.
@@ -33,6 +37,8 @@ pub struct PasswordHasher {
     pool: Arc<HashPool>,
     /// Verified against when the user does not exist, so both paths cost the same.
     dummy_hash: Arc<str>,
+    /// Hashes actually computed (not refused, not skipped), for tests and operators.
+    hashed: Arc<AtomicU64>,
 }
 
 fn hash_with(password: &[u8], memory: &mut [Block]) -> Result<String, PasswordError> {
@@ -95,14 +101,21 @@ fn verify_with(password: &[u8], stored: &str, memory: &mut [Block]) -> bool {
 
 impl PasswordHasher {
     pub fn new() -> Self {
+        Self::bounded(256)
+    }
+
+    /// A hasher whose queue holds at most `max_queued` waiting hashes; more are refused
+    /// with [`PasswordError::Busy`] before any hashing.
+    pub fn bounded(max_queued: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let blocks = params().block_count();
         let mut first = workspace(blocks);
         let dummy = hash_with(crate::crypto::random_token().as_bytes(), &mut first)
             .expect("hashing a random token");
         Self {
-            pool: HashPool::new(cores, blocks, first),
+            pool: HashPool::new(cores, blocks, first, max_queued),
             dummy_hash: dummy.into(),
+            hashed: Arc::default(),
         }
     }
 
@@ -110,7 +123,20 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, PasswordError> {
-        self.pool.run(work).await.map_err(|_| PasswordError::Join)
+        let hashed = self.hashed.clone();
+        let counted = move |memory: &mut [Block]| {
+            hashed.fetch_add(1, Ordering::Relaxed);
+            work(memory)
+        };
+        self.pool.run(counted).await.map_err(|e| match e {
+            Unanswered::Full => PasswordError::Busy,
+            Unanswered::Abandoned => PasswordError::Join,
+        })
+    }
+
+    /// How many hashes this hasher has computed.
+    pub fn hashes_computed(&self) -> u64 {
+        self.hashed.load(Ordering::Relaxed)
     }
 
     pub async fn hash(&self, password: &SecretString) -> Result<String, PasswordError> {

@@ -31,7 +31,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     let calls = crate::service::CallRecorder::start(store.clone());
     Ok(Services {
         store,
-        hasher: crate::crypto::PasswordHasher::new(),
+        hasher: crate::crypto::PasswordHasher::bounded(config.oauth.throttling.max_queued_hashes),
         clock: Clock::default(),
         lifetimes: TokenLifetimes {
             user_access: config.oauth.user_access_token_validity,

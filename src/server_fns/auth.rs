@@ -48,15 +48,12 @@ pub async fn sign_up(
             "does not match the password",
         ));
     }
-    // Sign-ups count against the same per-address throttle as failed sign-ins, so a
-    // script cannot probe for taken names faster than it could guess passwords.
-    let addr = cx::client_ip();
-    let now = services.clock.now();
+    // Limited per address and, far higher, in all: a script cannot probe for taken
+    // names or fill the user table, and one abuser cannot close sign-up for everyone.
     services
         .throttle
-        .check("\u{0}signup", addr, now)
+        .signup(cx::client_ip(), services.clock.now())
         .map_err(|r| AppError::Throttled(r.0))?;
-    services.throttle.record_failure("\u{0}signup", addr, now);
     let email = Some(email.as_str()).filter(|e| !e.trim().is_empty());
     if email.is_none() {
         return Err(AppError::invalid("email", "is required"));

@@ -138,14 +138,15 @@ impl Services {
         let key = Username::parse(username)
             .map(|u| u.as_str().to_owned())
             .unwrap_or_else(|_| username.to_ascii_lowercase());
-        let now = self.clock.now();
-        self.throttle
-            .check(&key, addr, now)
+        let attempt = self
+            .throttle
+            .begin(&key, addr, self.clock.now())
             .map_err(|r| ServiceError::Throttled(r.0))?;
         let user = self.authenticate(username, password).await?;
+        let now = self.clock.now();
         match &user {
-            Some(_) => self.throttle.record_success(&key, addr, now),
-            None => self.throttle.record_failure(&key, addr, now),
+            Some(_) => attempt.succeeded(now),
+            None => attempt.failed(now),
         }
         Ok(user)
     }

@@ -36,7 +36,11 @@ impl From<StoreError> for ServiceError {
 
 impl From<PasswordError> for ServiceError {
     fn from(e: PasswordError) -> Self {
-        ServiceError::Internal(e.to_string())
+        match e {
+            // A full hashing queue is load, answered like throttling: try again shortly.
+            PasswordError::Busy => ServiceError::Throttled(1),
+            other => ServiceError::Internal(other.to_string()),
+        }
     }
 }
 

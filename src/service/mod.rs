@@ -18,6 +18,7 @@ mod settings;
 mod stats;
 mod subscriptions;
 pub mod throttle;
+mod throttle_state;
 mod ttl_cache;
 
 pub use accounts::{Bootstrap, PasswordPolicy};

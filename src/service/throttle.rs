@@ -1,5 +1,6 @@
-//! Brute-force protection for password checks (RFC 6749 §4.3.2), shared by the password
-//! grant and portal sign-in. Three rules, checked before any password is hashed:
+//! Brute-force protection for every password check (RFC 6749 §4.3.2): the password
+//! grant, portal sign-in, password change, and admin credentials on introspection and
+//! the statistics API. Three rules, checked before any password is hashed:
 //!
 //! 1. **Per (username, address)**: the first `pair_free_failures` failures are free; each
 //!    further one makes the pair wait `pair_base_delay × 2^(n − free)` seconds, capped at
@@ -11,11 +12,21 @@
 //!    successfully within `trusted_address_ttl`. An attacker elsewhere therefore cannot lock
 //!    the real user out of the places they normally sign in from.
 //!
-//! State is in memory per node and bounded to `max_entries` keys per rule.
+//! Attempts still being checked count as failures until they are decided ([`Attempt`]),
+//! so fifty guesses sent at once meet the same limits as fifty sent one by one.
+//!
+//! Keys are a digest of the canonical username (never the raw, possibly huge, string)
+//! and the address, an IPv6 address by its /64: one subscriber usually holds a whole /64
+//! and could otherwise rotate through 2^64 addresses. Each map holds at most
+//! `max_entries` keys; when full, the least recently used key is forgotten, so a flood
+//! of new keys costs the attacker the oldest counters, never this one's.
+//!
+//! Self sign-up is limited apart ([`Throttle::signup`]): per address, and by a much
+//! higher ceiling over all addresses. State is in memory per node.
 
+use super::throttle_state::{net, Counter, Name, Net, State};
 use crate::domain::Epoch;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
@@ -31,6 +42,12 @@ pub struct ThrottleConfig {
     pub window: i64,
     pub trusted_address_ttl: i64,
     pub max_entries: usize,
+    /// Password hashes waiting for a worker; beyond this, 429 before any hashing.
+    pub max_queued_hashes: usize,
+    /// Self sign-ups one address (IPv6: one /64) may make within `window`.
+    pub signups_per_address: u32,
+    /// Self sign-ups from all addresses together within `window`.
+    pub signups_global: u32,
 }
 
 impl Default for ThrottleConfig {
@@ -45,6 +62,9 @@ impl Default for ThrottleConfig {
             window: 900,
             trusted_address_ttl: 30 * 86_400,
             max_entries: 100_000,
+            max_queued_hashes: 256,
+            signups_per_address: 10,
+            signups_global: 1_000,
         }
     }
 }
@@ -66,26 +86,21 @@ impl ThrottleConfig {
                 ));
             }
         }
-        if self.address_max_failures == 0 || self.user_max_failures == 0 || self.max_entries == 0 {
-            return Err(("max_failures".into(), "limits must be at least 1".into()));
+        let at_least_one = [
+            ("address_max_failures", self.address_max_failures as usize),
+            ("user_max_failures", self.user_max_failures as usize),
+            ("max_entries", self.max_entries),
+            ("max_queued_hashes", self.max_queued_hashes),
+            ("signups_per_address", self.signups_per_address as usize),
+            ("signups_global", self.signups_global as usize),
+        ];
+        for (key, v) in at_least_one {
+            if v == 0 {
+                return Err((key.into(), "must be at least 1".into()));
+            }
         }
         Ok(())
     }
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counter {
-    failures: u32,
-    window_start: Epoch,
-    last_failure: Epoch,
-}
-
-#[derive(Default)]
-struct State {
-    pairs: HashMap<(String, IpAddr), Counter>,
-    addresses: HashMap<IpAddr, Counter>,
-    users: HashMap<String, Counter>,
-    trusted: HashMap<(String, IpAddr), Epoch>,
 }
 
 pub struct Throttle {
@@ -97,12 +112,50 @@ pub struct Throttle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub i64);
 
+/// A password check let through and not yet decided; it counts as a failure until
+/// [`Attempt::succeeded`] or [`Attempt::failed`]. Dropped undecided (the client went
+/// away), it simply stops counting.
+pub struct Attempt<'t> {
+    throttle: &'t Throttle,
+    keys: Option<(Name, Net)>,
+}
+
+impl Attempt<'_> {
+    pub fn succeeded(mut self, now: Epoch) {
+        if let Some((name, addr)) = self.keys.take() {
+            let mut st = self.throttle.lock();
+            st.release(name, addr);
+            st.success(name, addr, now, &self.throttle.config);
+        }
+    }
+
+    pub fn failed(mut self, now: Epoch) {
+        if let Some((name, addr)) = self.keys.take() {
+            let mut st = self.throttle.lock();
+            st.release(name, addr);
+            st.failure(name, addr, now, &self.throttle.config);
+        }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Some((name, addr)) = self.keys.take() {
+            self.throttle.lock().release(name, addr);
+        }
+    }
+}
+
 impl Throttle {
     pub fn new(config: ThrottleConfig) -> Self {
         Self {
+            state: Mutex::new(State::new(config.max_entries)),
             config,
-            state: Mutex::new(State::default()),
         }
+    }
+
+    pub fn config(&self) -> &ThrottleConfig {
+        &self.config
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -110,114 +163,77 @@ impl Throttle {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// `Err` while `username` may not be tried from `addr`.
+    /// Lets one password check of `username` from `addr` begin, or says how long to wait.
+    pub fn begin(
+        &self,
+        username: &str,
+        addr: IpAddr,
+        now: Epoch,
+    ) -> Result<Attempt<'_>, RetryAfter> {
+        if !self.config.enabled {
+            return Ok(Attempt {
+                throttle: self,
+                keys: None,
+            });
+        }
+        let (name, addr) = (Name::of(username), net(addr));
+        let mut st = self.lock();
+        st.wait(name, addr, now, &self.config)?;
+        st.reserve(name, addr);
+        Ok(Attempt {
+            throttle: self,
+            keys: Some((name, addr)),
+        })
+    }
+
+    /// `Err` while `username` may not be tried from `addr` (nothing is reserved).
     pub fn check(&self, username: &str, addr: IpAddr, now: Epoch) -> Result<(), RetryAfter> {
         if !self.config.enabled {
             return Ok(());
         }
-        let c = &self.config;
-        let st = self.lock();
-        let key = (username.to_owned(), addr);
-        let mut wait = 0;
-        if let Some(p) = st
-            .pairs
-            .get(&key)
-            .filter(|p| now - p.last_failure < c.window)
-        {
-            if p.failures >= c.pair_free_failures {
-                let exp = (p.failures - c.pair_free_failures).min(30);
-                let delay = c
-                    .pair_base_delay
-                    .saturating_mul(1 << exp)
-                    .min(c.pair_max_delay);
-                wait = wait.max(p.last_failure + delay - now);
-            }
-        }
-        if let Some(a) = st
-            .addresses
-            .get(&addr)
-            .filter(|a| now - a.window_start < c.window)
-        {
-            if a.failures >= c.address_max_failures {
-                wait = wait.max(a.window_start + c.window - now);
-            }
-        }
-        let trusted = st
-            .trusted
-            .get(&key)
-            .is_some_and(|t| now - t < c.trusted_address_ttl);
-        if let Some(u) = st
-            .users
-            .get(username)
-            .filter(|u| now - u.window_start < c.window)
-        {
-            if u.failures >= c.user_max_failures && !trusted {
-                wait = wait.max(u.window_start + c.window - now);
-            }
-        }
-        if wait > 0 {
-            Err(RetryAfter(wait))
-        } else {
-            Ok(())
-        }
+        self.lock()
+            .wait(Name::of(username), net(addr), now, &self.config)
     }
 
     pub fn record_failure(&self, username: &str, addr: IpAddr, now: Epoch) {
-        if !self.config.enabled {
-            return;
+        if self.config.enabled {
+            self.lock()
+                .failure(Name::of(username), net(addr), now, &self.config);
         }
-        let window = self.config.window;
-        let max = self.config.max_entries;
-        let mut st = self.lock();
-        let st = &mut *st;
-        bump(&mut st.pairs, (username.to_owned(), addr), now, window, max);
-        bump(&mut st.addresses, addr, now, window, max);
-        bump(&mut st.users, username.to_owned(), now, window, max);
     }
 
     /// A correct password: the pair starts afresh and the address becomes trusted for
     /// this user.
     pub fn record_success(&self, username: &str, addr: IpAddr, now: Epoch) {
-        if !self.config.enabled {
-            return;
-        }
-        let ttl = self.config.trusted_address_ttl;
-        let mut st = self.lock();
-        let key = (username.to_owned(), addr);
-        st.pairs.remove(&key);
-        if st.trusted.len() >= self.config.max_entries {
-            st.trusted.retain(|_, t| now - *t < ttl);
-        }
-        if st.trusted.len() < self.config.max_entries {
-            st.trusted.insert(key, now);
+        if self.config.enabled {
+            self.lock()
+                .success(Name::of(username), net(addr), now, &self.config);
         }
     }
-}
 
-/// Counts a failure in a fixed window that restarts once `window` seconds have passed.
-fn bump<K: std::hash::Hash + Eq>(
-    map: &mut HashMap<K, Counter>,
-    key: K,
-    now: Epoch,
-    window: i64,
-    max_entries: usize,
-) {
-    if map.len() >= max_entries && !map.contains_key(&key) {
-        map.retain(|_, c| now - c.last_failure < window);
-        if map.len() >= max_entries {
-            return;
+    /// Counts one self sign-up from `addr`, or says how long to wait: at most
+    /// `signups_per_address` per address and `signups_global` in all per `window`.
+    pub fn signup(&self, addr: IpAddr, now: Epoch) -> Result<(), RetryAfter> {
+        if !self.config.enabled {
+            return Ok(());
         }
+        let c = &self.config;
+        let mut st = self.lock();
+        let ends = |counter: &Counter| RetryAfter((counter.window_start + c.window - now).max(1));
+        let total = st.signup_total.in_window(now, c.window);
+        if total.failures >= c.signups_global {
+            return Err(ends(&total));
+        }
+        let here = st
+            .signups
+            .peek(&net(addr))
+            .map(|s| s.in_window(now, c.window));
+        if let Some(here) = here.filter(|h| h.failures >= c.signups_per_address) {
+            return Err(ends(&here));
+        }
+        st.count_signup(net(addr), now, c);
+        Ok(())
     }
-    let c = map.entry(key).or_default();
-    if now - c.window_start >= window {
-        *c = Counter {
-            failures: 0,
-            window_start: now,
-            last_failure: now,
-        };
-    }
-    c.failures += 1;
-    c.last_failure = now;
 }
 
 #[cfg(test)]

@@ -84,3 +84,72 @@ fn disabled_throttle_never_blocks() {
     }
     assert!(t.check("bob", ip(1), 100).is_ok());
 }
+
+#[test]
+fn attempts_in_flight_count_until_decided() {
+    let t = small();
+    let a = t.begin("bob", ip(1), 100).unwrap();
+    let b = t.begin("bob", ip(1), 100).unwrap();
+    assert!(
+        t.begin("bob", ip(1), 100).is_err(),
+        "two undecided attempts use the two free failures"
+    );
+    a.failed(100);
+    drop(b);
+    // One failure recorded, one attempt abandoned: one free attempt is left.
+    let c = t.begin("bob", ip(1), 100).unwrap();
+    c.succeeded(100);
+    assert!(
+        t.check("bob", ip(1), 100).is_ok(),
+        "success resets the pair"
+    );
+}
+
+#[test]
+fn a_full_map_forgets_its_oldest_keys_instead_of_failing_open() {
+    let t = Throttle::new(ThrottleConfig {
+        max_entries: 10,
+        ..small().config
+    });
+    for i in 0..10 {
+        t.record_failure(&format!("filler{i}"), ip(100 + i), 100);
+    }
+    for _ in 0..2 {
+        t.record_failure("victim", ip(1), 100);
+    }
+    assert_eq!(t.check("victim", ip(1), 100), Err(RetryAfter(1)));
+}
+
+#[test]
+fn an_ipv6_address_counts_by_its_64() {
+    let t = small();
+    let v6 = |s: &str| s.parse::<IpAddr>().unwrap();
+    t.record_failure("bob", v6("2001:db8:1:2::1"), 100);
+    t.record_failure("bob", v6("2001:db8:1:2:ffff::9"), 100);
+    assert!(t.check("bob", v6("2001:db8:1:2::abcd"), 100).is_err());
+    assert!(t.check("bob", v6("2001:db8:1:3::1"), 100).is_ok());
+    t.record_failure("eve", v6("::ffff:10.0.0.7"), 100);
+    t.record_failure("eve", ip(7), 100);
+    assert!(t.check("eve", ip(7), 100).is_err(), "mapped IPv4 is IPv4");
+}
+
+#[test]
+fn sign_ups_are_limited_per_address_and_in_all() {
+    let t = Throttle::new(ThrottleConfig {
+        signups_per_address: 2,
+        signups_global: 5,
+        ..ThrottleConfig::default()
+    });
+    assert!(t.signup(ip(1), 100).is_ok());
+    assert!(t.signup(ip(1), 100).is_ok());
+    assert!(t.signup(ip(1), 100).is_err(), "per address");
+    assert!(t.signup(ip(2), 100).is_ok(), "others are not affected");
+    assert!(t.signup(ip(3), 100).is_ok());
+    assert!(t.signup(ip(4), 100).is_ok());
+    assert!(t.signup(ip(5), 100).is_err(), "the global ceiling");
+    assert!(t.signup(ip(5), 100 + 900).is_ok(), "a new window");
+    assert!(
+        t.check("anyone", ip(1), 100).is_ok(),
+        "sign-ups do not count as failed sign-ins"
+    );
+}
