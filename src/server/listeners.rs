@@ -94,8 +94,15 @@ fn portal_router(state: AppState, hydrate: bool) -> Router {
             state.services.clone(),
             crate::server_fns::context::attach_session,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.services.clone(),
+            crate::http::form_errors::sign_form_errors,
+        ))
         .layer(axum::middleware::from_fn(
             crate::http::body::limit_form_posts,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::http::page_headers::page_headers,
         ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)

@@ -29,6 +29,9 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
     let calls = crate::service::CallRecorder::start(store.clone());
+    let form_errors = crate::service::settings::form_error_signer(&store, Clock::default().now())
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
     Ok(Services {
         store,
         hasher: crate::crypto::PasswordHasher::bounded(config.oauth.throttling.max_queued_hashes),
@@ -51,5 +54,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             usize::try_from(config.gateway.cache_entries).unwrap_or(usize::MAX),
         )),
         backend_policy: config.backend_policy(),
+        form_errors: Arc::new(form_errors),
     })
 }

@@ -14,7 +14,7 @@ pub mod oauth;
 mod portal;
 mod scopes;
 pub mod sessions;
-mod settings;
+pub mod settings;
 mod stats;
 mod subscriptions;
 pub mod throttle;
@@ -58,6 +58,8 @@ pub struct Services {
     pub gateway: Arc<gateway::GatewayCache>,
     /// Queues gateway calls for the statistics, written in batches.
     pub calls: CallRecorder,
+    /// Signs the errors plain form posts pass back to their page in the redirect URL.
+    pub form_errors: Arc<crate::crypto::Signer>,
     /// Which backend addresses an API may name (`[gateway] allow_*_backends`).
     pub backend_policy: crate::domain::backend::BackendPolicy,
 }

@@ -1,6 +1,20 @@
 use super::{ServiceError, Services};
 
 const SELF_SIGNUP: &str = "portal.self_signup";
+const FORM_ERROR_KEY: &str = "portal.form_error_key";
+
+/// The key that signs errors passed back to pages in redirect URLs: made once, kept in
+/// the database, so every node sharing it recognises the others' signatures.
+pub async fn form_error_signer(
+    store: &crate::store::Store,
+    now: crate::domain::Epoch,
+) -> Result<crate::crypto::Signer, ServiceError> {
+    let key = store
+        .setting_or_insert(FORM_ERROR_KEY, &crate::crypto::random_token(), now)
+        .await?;
+    crate::crypto::Signer::from_key(&key)
+        .ok_or_else(|| ServiceError::Internal(format!("setting {FORM_ERROR_KEY} is not a key")))
+}
 
 impl Services {
     /// Whether developers may sign themselves up: the stored setting once an admin has

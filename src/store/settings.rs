@@ -23,4 +23,24 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// The stored value of `key`, storing `value` first if there is none. Several nodes
+    /// starting at once on one database all end up with the first value stored.
+    pub async fn setting_or_insert(
+        &self,
+        key: &str,
+        value: &str,
+        now: Epoch,
+    ) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        self.setting(key).await?.ok_or(StoreError::NotFound)
+    }
 }

@@ -10,6 +10,7 @@ mod gateway_rules;
 mod portal_apis;
 mod portal_apps;
 mod portal_auth;
+mod portal_hardening;
 mod portal_render;
 mod revoke_introspect;
 mod startup;

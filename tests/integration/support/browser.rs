@@ -20,7 +20,10 @@ pub struct Posted {
 impl Posted {
     /// The error a failed post carries back to the page, decoded.
     pub fn error(&self) -> Option<String> {
-        let url = reqwest::Url::parse(&self.location).ok()?;
+        let url = reqwest::Url::parse("https://portal.invalid")
+            .ok()?
+            .join(&self.location)
+            .ok()?;
         let (_, err) = url.query_pairs().find(|(k, _)| k == "__err")?;
         use base64::Engine;
         let bytes = base64::engine::general_purpose::URL_SAFE
