@@ -4,6 +4,7 @@ mod backend_guard;
 pub mod body;
 mod client_auth;
 pub mod cookies;
+pub mod deadline;
 mod error;
 pub mod form;
 pub mod form_errors;
@@ -49,11 +50,16 @@ fn common_routes() -> Router<AppState> {
 }
 
 /// Routes of the gateway listeners (8243 HTTPS, 8280 HTTP): WSO2's `/token`, `/revoke`,
-/// `/introspect`, and the `/oauth2/...` names as on the portal port.
-pub fn gateway_routes() -> Router<AppState> {
+/// `/introspect`, and the `/oauth2/...` names as on the portal port. Every route but the
+/// proxy (which streams) must finish within `request_timeout`.
+pub fn gateway_routes(request_timeout: std::time::Duration) -> Router<AppState> {
     common_routes()
         .merge(oauth_routes(""))
         .merge(oauth_routes("/oauth2"))
+        .route_layer(axum::middleware::from_fn_with_state(
+            request_timeout,
+            deadline::deadline,
+        ))
         .fallback(gateway::proxy)
 }
 

@@ -1,4 +1,5 @@
 use super::config::{Config, Ports};
+use super::conn_limit::ConnectionLimit;
 use super::state::{AppState, Shared};
 use super::{telemetry, tls};
 use crate::service::Services;
@@ -55,7 +56,7 @@ fn routes() -> Vec<AxumRouteListing> {
         .clone()
 }
 
-fn portal_router(state: AppState, hydrate: bool) -> Router {
+fn portal_router(state: AppState, hydrate: bool, request_timeout: Duration) -> Router {
     let routes = routes();
     let context = {
         let state = state.clone();
@@ -104,12 +105,16 @@ fn portal_router(state: AppState, hydrate: bool) -> Router {
         .layer(axum::middleware::from_fn(
             crate::http::page_headers::page_headers,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            request_timeout,
+            crate::http::deadline::deadline,
+        ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }
 
-fn gateway_router(state: AppState, scheme: &'static str) -> Router {
-    crate::http::gateway_routes()
+fn gateway_router(state: AppState, scheme: &'static str, request_timeout: Duration) -> Router {
+    crate::http::gateway_routes(request_timeout)
         .layer(axum::Extension(crate::http::gateway::Scheme(scheme)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -167,29 +172,40 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
             config.backend_policy(),
         ),
     });
-    let portal_app = portal_router(state.clone(), hydrate);
-    let gateway_tls_app = gateway_router(state.clone(), "https");
-    let gateway_http_app = gateway_router(state, "http");
+    let s = &config.server;
+    let request_timeout = Duration::from_secs(s.request_timeout_seconds);
+    let portal_app = portal_router(state.clone(), hydrate, request_timeout);
+    let gateway_tls_app = gateway_router(state.clone(), "https", request_timeout);
+    let gateway_http_app = gateway_router(state, "http", request_timeout);
 
     let mut handles = Vec::new();
     let mut tasks = Vec::new();
-    let mut spawn_tls = |listener, app: Router| {
+    let header_timeout = Duration::from_secs(s.header_timeout_seconds);
+    let mut spawn = |listener, app: Router, tls: bool| {
         let handle = axum_server::Handle::new();
-        let server = axum_server::from_tcp_rustls(listener, rustls.clone()).handle(handle.clone());
+        let limit = ConnectionLimit::new(s.max_connections);
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
+        let mut server = axum_server::from_tcp(listener).handle(handle.clone());
+        // hyper enforces the header timeout only with a timer to measure it by.
+        server
+            .http_builder()
+            .http1()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout);
         handles.push(handle);
-        tasks.push(tokio::spawn(
-            server.serve(app.into_make_service_with_connect_info::<SocketAddr>()),
-        ));
+        tasks.push(if tls {
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls.clone())
+                .handshake_timeout(header_timeout)
+                .acceptor(limit);
+            tokio::spawn(server.acceptor(acceptor).serve(app))
+        } else {
+            tokio::spawn(server.acceptor(limit).serve(app))
+        });
     };
-    spawn_tls(portal, portal_app);
-    spawn_tls(gateway_tls, gateway_tls_app);
+    spawn(portal, portal_app, true);
+    spawn(gateway_tls, gateway_tls_app, true);
     if let Some(listener) = gateway_http {
-        let handle = axum_server::Handle::new();
-        let server = axum_server::from_tcp(listener).handle(handle.clone());
-        handles.push(handle);
-        tasks.push(tokio::spawn(server.serve(
-            gateway_http_app.into_make_service_with_connect_info::<SocketAddr>(),
-        )));
+        spawn(listener, gateway_http_app, false);
     }
     tracing::info!(
         portal = ports.portal_https,

@@ -2,6 +2,7 @@
 //! that knows which concrete pieces make up a running Portico.
 
 pub mod config;
+mod conn_limit;
 mod listeners;
 pub mod state;
 pub mod telemetry;

@@ -7,6 +7,7 @@ mod cli_apis;
 mod gateway_hardening;
 mod gateway_proxy;
 mod gateway_rules;
+mod http_limits;
 mod portal_apis;
 mod portal_apps;
 mod portal_auth;

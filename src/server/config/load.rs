@@ -57,6 +57,21 @@ impl Config {
                 format!("{} is too large: every port plus the offset must stay below 65536, so at most {max_offset}", self.server.offset),
             );
         }
+        for (key, v) in [
+            (
+                "server.header_timeout_seconds",
+                self.server.header_timeout_seconds,
+            ),
+            (
+                "server.request_timeout_seconds",
+                self.server.request_timeout_seconds,
+            ),
+            ("server.max_connections", self.server.max_connections as u64),
+        ] {
+            if v == 0 {
+                return fail(key, "must be at least 1".into());
+            }
+        }
         if let Err(msg) = crate::store::DatabaseUrl::parse(&self.database.url) {
             return fail("database.url", msg);
         }

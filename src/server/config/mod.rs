@@ -38,6 +38,14 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
     pub shutdown_timeout: u64,
+    /// Seconds a client has to send a request's headers (also the longest a kept-alive
+    /// connection idles between requests); then the connection is closed.
+    pub header_timeout_seconds: u64,
+    /// Seconds a request may take in all on the routes that do not stream (the OAuth
+    /// endpoints, the portal), body included; then 408.
+    pub request_timeout_seconds: u64,
+    /// Connections each listener holds open at once; more are closed on arrival.
+    pub max_connections: usize,
 }
 
 impl Default for ServerConfig {
@@ -48,6 +56,9 @@ impl Default for ServerConfig {
             bind_address: [0, 0, 0, 0].into(),
             data_dir: "data".into(),
             shutdown_timeout: 30,
+            header_timeout_seconds: 20,
+            request_timeout_seconds: 60,
+            max_connections: 10_000,
         }
     }
 }
