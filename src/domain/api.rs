@@ -69,6 +69,10 @@ enum Segment {
     Rest,
 }
 
+/// How well a path matches a template, compared as a whole: literal segments, then
+/// segments, then not ending in `*`, then literals of the same case.
+pub type Specificity = (usize, usize, bool, usize);
+
 /// A resource path such as `/order/{orderId}` or `/menu/*`, relative to the API context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathTemplate {
@@ -127,7 +131,7 @@ impl PathTemplate {
     /// Literal segments match regardless of ASCII case, and a trailing `/` is ignored:
     /// a lenient backend that serves `/Admin/` as `/admin` must not let a request dodge
     /// the scopes of `/admin` through a wider resource such as `/*`.
-    pub fn specificity(&self, path: &str) -> Option<(usize, usize, bool, usize)> {
+    pub fn specificity(&self, path: &str) -> Option<Specificity> {
         let path = path.strip_prefix('/').unwrap_or(path);
         let path = path.strip_suffix('/').unwrap_or(path);
         let parts: Vec<&str> = if path.is_empty() {

@@ -3,7 +3,7 @@
 //! resource whose template matches most specifically (most literal segments, then most
 //! segments, a final `*` last).
 
-use super::api::PathTemplate;
+use super::api::{PathTemplate, Specificity};
 
 #[derive(Debug, Clone)]
 pub struct ResourceRoute {
@@ -55,7 +55,7 @@ impl RouteTable {
         }) else {
             return Resolution::NoApi;
         };
-        let matching: Vec<(&ResourceRoute, (usize, usize, bool, usize))> = api
+        let matching: Vec<(&ResourceRoute, Specificity)> = api
             .resources
             .iter()
             .filter_map(|r| r.template.specificity(rest).map(|s| (r, s)))
