@@ -8,6 +8,6 @@ mod signer;
 mod token;
 
 pub use password::{PasswordError, PasswordHasher};
-pub use random::{consumer_key, digest, digest_eq, digests_match, random_token};
+pub use random::{consumer_key, digest, digest_bytes, digest_eq, digests_match, random_token};
 pub use signer::Signer;
 pub use token::{locate, token_for_row, TokenLocator};

@@ -26,6 +26,11 @@ pub fn digest(secret: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// SHA-256 of a high-entropy secret as raw bytes: a cache key that costs no encoding.
+pub fn digest_bytes(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
 /// Compares a presented secret with a stored digest in constant time.
 pub fn digests_match(presented: &str, stored_digest: &str) -> bool {
     digest_eq(&digest(presented), stored_digest)

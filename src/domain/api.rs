@@ -134,24 +134,27 @@ impl PathTemplate {
     pub fn specificity(&self, path: &str) -> Option<Specificity> {
         let path = path.strip_prefix('/').unwrap_or(path);
         let path = path.strip_suffix('/').unwrap_or(path);
-        let parts: Vec<&str> = if path.is_empty() {
-            vec![]
-        } else {
-            path.split('/').collect()
-        };
+        // Segments are walked, not collected: this runs for every proxied call.
+        let mut parts = path.split('/').filter(|_| !path.is_empty());
         let (mut literals, mut exact) = (0, 0);
         for (i, seg) in self.segments.iter().enumerate() {
-            match seg {
+            let part = match seg {
                 Segment::Rest => return Some((literals, i, false, exact)),
-                Segment::Literal(l) if parts.get(i).is_some_and(|p| p.eq_ignore_ascii_case(l)) => {
+                _ => parts.next(),
+            };
+            match (seg, part) {
+                (Segment::Literal(l), Some(p)) if p.eq_ignore_ascii_case(l) => {
                     literals += 1;
-                    exact += usize::from(parts.get(i) == Some(&l.as_str()));
+                    exact += usize::from(p == l);
                 }
-                Segment::Param if parts.get(i).is_some_and(|p| !p.is_empty()) => {}
+                (Segment::Param, Some(p)) if !p.is_empty() => {}
                 _ => return None,
             }
         }
-        (parts.len() == self.segments.len()).then_some((literals, parts.len(), true, exact))
+        parts
+            .next()
+            .is_none()
+            .then_some((literals, self.segments.len(), true, exact))
     }
 }
 

@@ -106,8 +106,38 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// Whether `raw` is in normal form already: absolute, with no escape, backslash, control
+/// character, empty segment or dot segment. Most requests are, and pass unchanged.
+fn is_normal(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    if bytes.first() != Some(&b'/') {
+        return false;
+    }
+    let clean = bytes
+        .iter()
+        .all(|&b| b != b'%' && b != b'\\' && !b.is_ascii_control());
+    // One trailing `/` may end a normal path; anything else empty is a merged slash.
+    let inner = &raw[1..];
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if inner.is_empty() {
+        return clean && raw == "/";
+    }
+    clean
+        && inner
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
 /// The normal form of a raw request path (without its query), or why it is refused.
-pub fn normalize(raw: &str) -> Result<String, PathError> {
+/// Borrowed when the path is in normal form already.
+pub fn normalize(raw: &str) -> Result<std::borrow::Cow<'_, str>, PathError> {
+    if is_normal(raw) {
+        return Ok(std::borrow::Cow::Borrowed(raw));
+    }
+    normalize_owned(raw).map(std::borrow::Cow::Owned)
+}
+
+fn normalize_owned(raw: &str) -> Result<String, PathError> {
     let rest = raw.strip_prefix('/').ok_or(PathError::NotAbsolute)?;
     let mut kept: Vec<String> = Vec::new();
     let mut trailing = false;

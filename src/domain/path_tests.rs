@@ -20,6 +20,7 @@ fn dot_segments_are_resolved_and_slashes_merged() {
     ];
     for (raw, want) in cases {
         assert_eq!(normalize(raw).as_deref(), Ok(want), "{raw}");
+        assert_eq!(normalize_owned(raw).as_deref(), Ok(want), "{raw}");
     }
 }
 
@@ -43,6 +44,7 @@ fn smuggled_separators_and_dots_are_refused() {
     ];
     for (raw, err) in cases {
         assert_eq!(normalize(raw), Err(err), "{raw}");
+        assert_eq!(normalize_owned(raw), Err(err), "{raw}");
     }
 }
 
@@ -71,7 +73,7 @@ proptest! {
         let raw = format!("/{}", segments.join("/"));
         if let Ok(norm) = normalize(&raw) {
             let again = normalize(&norm);
-            prop_assert_eq!(again.as_deref(), Ok(norm.as_str()));
+            prop_assert_eq!(again.as_deref(), Ok(&*norm));
             prop_assert!(norm.starts_with('/'));
             prop_assert!(!norm.contains("//"), "{}", norm);
             let inner = norm.trim_end_matches('/');
@@ -82,6 +84,17 @@ proptest! {
             prop_assert!(!upper.contains("%2F") && !upper.contains("%5C") && !upper.contains("%00"));
             prop_assert!(!norm.contains('\\'));
         }
+    }
+
+    /// The fast path (a path already normal is borrowed) agrees with the full one.
+    #[test]
+    fn the_fast_path_agrees_with_the_full_normaliser(
+        segments in proptest::collection::vec(segment_strategy(), 0..8),
+        trailing in proptest::bool::ANY,
+    ) {
+        let raw = format!("/{}{}", segments.join("/"), if trailing { "/" } else { "" });
+        let fast = normalize(&raw).map(|c| c.into_owned());
+        prop_assert_eq!(fast, normalize_owned(&raw));
     }
 
     #[test]

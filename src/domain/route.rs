@@ -4,21 +4,24 @@
 //! segments, a final `*` last).
 
 use super::api::{PathTemplate, Specificity};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct ResourceRoute {
     pub method: String,
     pub template: PathTemplate,
+    /// `GET /order/{orderId}`, as the statistics name the resource.
+    pub label: Arc<str>,
     /// Any one of these lets a token through; empty means no scope is needed.
     pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ApiRoute {
-    pub id: String,
+    pub id: Arc<str>,
     pub name: String,
     pub context: String,
-    pub backend_url: String,
+    pub backend_url: Arc<str>,
     pub resources: Vec<ResourceRoute>,
 }
 
@@ -55,27 +58,33 @@ impl RouteTable {
         }) else {
             return Resolution::NoApi;
         };
-        let matching: Vec<(&ResourceRoute, Specificity)> = api
-            .resources
-            .iter()
-            .filter_map(|r| r.template.specificity(rest).map(|s| (r, s)))
-            .collect();
-        if matching.is_empty() {
-            return Resolution::NoResource;
+        // The best match for this method (the last of equals, as `max_by_key` picks),
+        // found without collecting: this runs for every proxied call.
+        let mut best: Option<(&ResourceRoute, Specificity)> = None;
+        let mut matched = false;
+        for r in &api.resources {
+            let Some(s) = r.template.specificity(rest) else {
+                continue;
+            };
+            matched = true;
+            if r.method == method && best.is_none_or(|(_, b)| s >= b) {
+                best = Some((r, s));
+            }
         }
-        let best = matching
-            .iter()
-            .filter(|(r, _)| r.method == method)
-            .max_by_key(|(_, s)| *s);
         match best {
             Some((resource, _)) => Resolution::Found {
                 api,
                 resource,
                 rest,
             },
+            None if !matched => Resolution::NoResource,
             None => {
-                let mut methods: Vec<&str> =
-                    matching.iter().map(|(r, _)| r.method.as_str()).collect();
+                let mut methods: Vec<&str> = api
+                    .resources
+                    .iter()
+                    .filter(|r| r.template.specificity(rest).is_some())
+                    .map(|r| r.method.as_str())
+                    .collect();
                 methods.sort_unstable();
                 methods.dedup();
                 Resolution::MethodNotAllowed(methods)
@@ -92,6 +101,7 @@ mod tests {
         ResourceRoute {
             method: method.into(),
             template: PathTemplate::parse(path).unwrap(),
+            label: format!("{method} {path}").into(),
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
         }
     }
@@ -126,7 +136,7 @@ mod tests {
                 resource,
                 rest,
             } => Some((
-                api.id.clone(),
+                api.id.to_string(),
                 resource.template.as_str().to_owned(),
                 rest.to_owned(),
             )),

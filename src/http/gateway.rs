@@ -6,8 +6,8 @@ use super::error::plain_error;
 use super::proxy::forward;
 pub use super::proxy::{Proxy, Scheme, END_USER_HEADER};
 use crate::domain::path::normalize;
+use crate::server::state::AppState;
 use crate::service::gateway::GatewayError;
-use crate::service::Services;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -29,7 +29,7 @@ fn malformed() -> Response {
 }
 
 /// The Bearer token of RFC 6750 §2.1. `Ok(None)`: no Bearer credentials at all.
-fn bearer(headers: &HeaderMap) -> Result<Option<String>, Malformed> {
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Malformed> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Ok(None);
@@ -47,7 +47,7 @@ fn bearer(headers: &HeaderMap) -> Result<Option<String>, Malformed> {
     if token.is_empty() || !token.chars().all(b64token) {
         return Err(Malformed);
     }
-    Ok(Some(token.to_owned()))
+    Ok(Some(token))
 }
 
 /// An RFC 6750 §3 refusal: JSON body and a `WWW-Authenticate: Bearer` challenge.
@@ -118,31 +118,36 @@ fn refusal(e: GatewayError) -> Response {
     }
 }
 
+/// One proxied call. Everything it decides on is borrowed from the request until the
+/// request moves on to the backend: this runs for every call the gateway serves.
 pub async fn proxy(
-    State(services): State<Services>,
-    State(proxy): State<Proxy>,
+    State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Extension(scheme): Extension<Scheme>,
     req: Request,
 ) -> Response {
     let started = Instant::now();
-    let Ok(token) = bearer(req.headers()) else {
-        return malformed();
+    let services = &state.services;
+    let decided = {
+        let Ok(token) = bearer(req.headers()) else {
+            return malformed();
+        };
+        // Routed, checked and forwarded as one normal form (`domain::path`).
+        let path = match normalize(req.uri().path()) {
+            Ok(path) => path,
+            Err(e) => {
+                return plain_error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string())
+            }
+        };
+        services
+            .gateway_authorize(req.method().as_str(), &path, token)
+            .await
     };
-    // Routed, checked and forwarded as one normal form (`domain::path`).
-    let path = match normalize(req.uri().path()) {
-        Ok(path) => path,
-        Err(e) => return plain_error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string()),
-    };
-    let method = req.method().as_str().to_owned();
-    let pass = match services
-        .gateway_authorize(&method, &path, token.as_deref())
-        .await
-    {
+    let pass = match decided {
         Ok(pass) => pass,
         Err(e) => return refusal(e),
     };
-    let res = forward(&proxy, &pass, req, addr, scheme).await;
+    let res = forward(&state.proxy, &pass, req, addr, scheme).await;
     services.record_call(&pass, res.status().as_u16(), started.elapsed());
     res
 }

@@ -100,12 +100,16 @@ pub(super) async fn forward(
     scheme: Scheme,
 ) -> Response {
     let (mut parts, body) = req.into_parts();
-    let query = parts
-        .uri
-        .query()
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
-    let url = format!("{}{}{query}", pass.backend_url, pass.rest);
+    let query = parts.uri.query();
+    let mut url = String::with_capacity(
+        pass.backend_url.len() + pass.rest.len() + query.map_or(0, |q| q.len() + 1),
+    );
+    url.push_str(&pass.backend_url);
+    url.push_str(&pass.rest);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
     let Ok(uri) = axum::http::Uri::try_from(url) else {
         return bad_gateway("the request does not make a valid backend URL");
     };
@@ -124,8 +128,8 @@ pub(super) async fn forward(
     };
     set("x-forwarded-for", &forwarded_for);
     set("x-forwarded-proto", scheme.0);
-    set(APPLICATION_HEADER, &pass.app_id);
-    if let Some(user) = &pass.username {
+    set(APPLICATION_HEADER, &pass.token.app_id);
+    if let Some(user) = &pass.token.username {
         set(END_USER_HEADER, user);
     }
     if let Some(host) = host {

@@ -77,8 +77,8 @@ fn coalesce(batch: &[CallRecord]) -> Vec<CallRecord> {
     for call in batch {
         let key = (
             call.app_id.as_str(),
-            call.api_id.as_str(),
-            call.resource.as_str(),
+            &*call.api_id,
+            &*call.resource,
             call.status,
             call.latency_bucket,
             call.at,
@@ -103,7 +103,7 @@ impl Services {
     pub fn record_call(&self, pass: &Pass, status: u16, latency: Duration) {
         let ms = i64::try_from(latency.as_millis()).unwrap_or(i64::MAX);
         self.calls.record(CallRecord {
-            app_id: pass.app_id.clone(),
+            app_id: pass.token.app_id.clone(),
             api_id: pass.api_id.clone(),
             resource: pass.resource.clone(),
             status: i64::from(status),
@@ -179,7 +179,7 @@ mod tests {
         let find = |resource: &str, status, at, bucket| {
             rows.iter()
                 .find(|r| {
-                    r.resource == resource
+                    &*r.resource == resource
                         && r.status == status
                         && r.at == at
                         && r.latency_bucket == bucket

@@ -12,7 +12,6 @@ use super::{ServiceError, Services};
 use crate::crypto;
 use crate::domain::api::PathTemplate;
 use crate::domain::route::{ApiRoute, Resolution, ResourceRoute, RouteTable};
-use crate::domain::ScopeSet;
 use crate::store::{StoreError, TokenPart, TokenRow};
 use quick_cache::Equivalent;
 use std::sync::{Arc, RwLock};
@@ -34,14 +33,14 @@ pub enum GatewayError {
 /// A request the gateway lets through, and what the proxy and the call record need.
 #[derive(Debug, Clone)]
 pub struct Pass {
-    pub api_id: String,
-    pub backend_url: String,
+    pub api_id: Arc<str>,
+    pub backend_url: Arc<str>,
     /// The path after the API context, empty or starting with `/`.
     pub rest: String,
     /// `GET /order/{orderId}`, for statistics.
-    pub resource: String,
-    pub app_id: String,
-    pub username: Option<String>,
+    pub resource: Arc<str>,
+    /// The access token's row: its application and end user.
+    pub token: Arc<TokenRow>,
 }
 
 /// The gateway's caches. `ttl` zero turns token and subscription caching off.
@@ -59,8 +58,8 @@ pub struct GatewayCache {
 /// random Bearer strings, and were they cached beside real tokens a flood of them would
 /// evict the real ones and send every genuine call to the database.
 pub(crate) struct TokenCache {
-    known: TtlCache<String, (u64, Arc<TokenRow>)>,
-    unknown: TtlCache<String, u64>,
+    known: TtlCache<[u8; 32], (u64, Arc<TokenRow>)>,
+    unknown: TtlCache<[u8; 32], u64>,
 }
 
 /// A cached answer: the revocation count it was read at, and the row if the token exists.
@@ -74,14 +73,14 @@ impl TokenCache {
         }
     }
 
-    pub(crate) fn get(&self, digest: &str) -> Option<Cached> {
+    pub(crate) fn get(&self, digest: &[u8; 32]) -> Option<Cached> {
         if let Some((seen, row)) = self.known.get(digest) {
             return Some((seen, Some(row)));
         }
         self.unknown.get(digest).map(|seen| (seen, None))
     }
 
-    pub(crate) fn insert(&self, digest: String, seen: u64, row: Option<Arc<TokenRow>>) {
+    pub(crate) fn insert(&self, digest: [u8; 32], seen: u64, row: Option<Arc<TokenRow>>) {
         match row {
             Some(row) => self.known.insert(digest, (seen, row)),
             None => self.unknown.insert(digest, seen),
@@ -142,16 +141,17 @@ impl Services {
         let routes = apis
             .into_iter()
             .map(|d| ApiRoute {
-                id: d.api.id,
+                id: d.api.id.into(),
                 name: d.api.name,
                 context: d.api.context,
-                backend_url: d.api.backend_url,
+                backend_url: d.api.backend_url.into(),
                 resources: d
                     .resources
                     .into_iter()
                     .filter_map(|r| {
                         Some(ResourceRoute {
                             template: PathTemplate::parse(&r.path).ok()?,
+                            label: format!("{} {}", r.method, r.path).into(),
                             method: r.method,
                             scopes: r.scopes.split_whitespace().map(str::to_owned).collect(),
                         })
@@ -172,12 +172,12 @@ impl Services {
         &self,
         token: &str,
     ) -> Result<Option<Arc<TokenRow>>, StoreError> {
-        let digest = crypto::digest(token);
+        let digest = crypto::digest_bytes(token);
         let cache = &self.gateway.tokens;
         // Read the count first: a revocation committed after it outdates what is read.
         let seen = self.store.revocations();
         // An entry read before a revocation made through this server is read again.
-        if let Some((read_at, row)) = cache.get(digest.as_str()) {
+        if let Some((read_at, row)) = cache.get(&digest) {
             if read_at >= seen {
                 return Ok(row);
             }
@@ -240,22 +240,25 @@ impl Services {
             api_id: api.id.clone(),
             backend_url: api.backend_url.clone(),
             rest: rest.to_owned(),
-            resource: format!("{} {}", resource.method, resource.template.as_str()),
-            app_id: row.app_id.clone(),
-            username: row.username.clone(),
+            resource: resource.label.clone(),
+            token: row,
         };
         // Refusals of a known application are calls too, for its statistics.
         let refuse = |e: GatewayError| {
             self.record_call(&pass, 403, started.elapsed());
             Err(e)
         };
-        if !self.cached_subscription(&row.app_id, &api.id).await? {
+        if !self
+            .cached_subscription(&pass.token.app_id, &api.id)
+            .await?
+        {
             return refuse(GatewayError::NotSubscribed {
                 api: api.name.clone(),
             });
         }
-        let granted = ScopeSet::parse(&row.scopes).unwrap_or_default();
-        if !resource.scopes.is_empty() && !resource.scopes.iter().any(|s| granted.contains(s)) {
+        // The stored scopes are a space-separated set as issued: membership needs no parse.
+        let mut granted = pass.token.scopes.split_whitespace();
+        if !resource.scopes.is_empty() && !granted.any(|g| resource.scopes.iter().any(|s| s == g)) {
             return refuse(GatewayError::InsufficientScope(resource.scopes.clone()));
         }
         Ok(pass)
@@ -265,6 +268,10 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key(kind: &str, i: usize) -> [u8; 32] {
+        crypto::digest_bytes(&format!("{kind}{i}"))
+    }
 
     fn row(id: &str) -> Arc<TokenRow> {
         Arc::new(TokenRow {
@@ -277,21 +284,21 @@ mod tests {
     fn a_flood_of_unknown_tokens_cannot_evict_real_ones() {
         let cache = TokenCache::new(Duration::from_secs(60), 100);
         for i in 0..50 {
-            cache.insert(format!("real{i}"), 1, Some(row(&i.to_string())));
+            cache.insert(key("real", i), 1, Some(row(&i.to_string())));
         }
         for i in 0..20_000 {
-            cache.insert(format!("junk{i}"), 1, None);
+            cache.insert(key("junk", i), 1, None);
         }
         let kept = (0..50)
             .filter(|i| {
                 cache
-                    .get(&format!("real{i}"))
+                    .get(&key("real", *i))
                     .is_some_and(|(_, r)| r.is_some())
             })
             .count();
         assert_eq!(kept, 50, "every real token is still cached");
         let junk = (0..20_000)
-            .filter(|i| cache.get(&format!("junk{i}")).is_some())
+            .filter(|i| cache.get(&key("junk", *i)).is_some())
             .count();
         assert!(junk <= 100, "{junk} unknown tokens kept; their bound is 10");
     }

@@ -11,8 +11,8 @@ use crate::domain::Epoch;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRecord {
     pub app_id: String,
-    pub api_id: String,
-    pub resource: String,
+    pub api_id: std::sync::Arc<str>,
+    pub resource: std::sync::Arc<str>,
     pub status: i64,
     pub latency_ms: i64,
     pub latency_bucket: i64,
@@ -55,8 +55,8 @@ impl Store {
             for c in chunk {
                 q = q
                     .bind(&c.app_id)
-                    .bind(&c.api_id)
-                    .bind(&c.resource)
+                    .bind(&*c.api_id)
+                    .bind(&*c.resource)
                     .bind(c.status)
                     .bind(c.latency_ms)
                     .bind(c.latency_bucket)
