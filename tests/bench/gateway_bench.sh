@@ -5,6 +5,8 @@
 # the subscription from the database); on SQLite and PostgreSQL.
 #
 #   tests/bench/gateway_bench.sh [seconds-per-run]     (needs wrk)
+#   ONLY=warm tests/bench/gateway_bench.sh             (only the setups whose label has "warm")
+#   BIN=/path/to/portico tests/bench/gateway_bench.sh  (that build instead of this tree's)
 #
 # Prints a Markdown table. When nginx is installed (`apt-get install nginx-light`), the
 # same backend is also measured through nginx as a plain reverse proxy (no token checks,
@@ -23,10 +25,10 @@ BACKEND_PORT="${BACKEND_PORT:-19090}"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
 # shellcheck source=tests/bench/common.sh
 source tests/bench/common.sh
-cargo build --release --features ssr --quiet
+[ -n "${BIN:-}" ] || cargo build --release --features ssr --quiet
 ECHO=$(bench_executable echo_backend)
 PLAIN_PROXY=$(bench_executable plain_proxy)
-BIN="$(cd "$TARGET/release" && pwd)/portico"
+BIN="${BIN:-$(cd "$TARGET/release" && pwd)/portico}"
 
 WORK=$(mktemp -d)
 mkdir -p "$WORK/db"
@@ -83,6 +85,7 @@ measure() {
 
 bench() { # label database-url cache-seconds offset
   local label=$1 db=$2 cache=$3 offset=$4
+  [[ -z "${ONLY:-}" || "$label" == *"$ONLY"* ]] || return 0
   local dir="$WORK/$label"; mkdir -p "$dir"
   export PORTICO_DATABASE__URL="$db" PORTICO_SERVER__OFFSET="$offset" PORTICO_LOG__LEVEL=warn
   export PORTICO_GATEWAY__CACHE_SECONDS="$cache" PORTICO_ADMIN_PASSWORD="bench-admin-password"
