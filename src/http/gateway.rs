@@ -43,8 +43,8 @@ fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Malformed> {
         return Ok(None);
     }
     let token = token.trim();
-    let b64token = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
-    if token.is_empty() || !token.chars().all(b64token) {
+    let b64token = |b: &u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b);
+    if token.is_empty() || !token.as_bytes().iter().all(b64token) {
         return Err(Malformed);
     }
     Ok(Some(token))

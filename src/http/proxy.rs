@@ -57,39 +57,82 @@ impl Proxy {
     }
 }
 
+static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+static X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+static END_USER: HeaderName = HeaderName::from_static(END_USER_HEADER);
+static APPLICATION: HeaderName = HeaderName::from_static(APPLICATION_HEADER);
+
 /// Hop-by-hop headers (RFC 9110 §7.6.1) and those the gateway owns; never forwarded.
-static NOT_FORWARDED: [HeaderName; 15] = [
-    header::CONNECTION,
-    HeaderName::from_static("keep-alive"),
-    header::PROXY_AUTHENTICATE,
-    header::PROXY_AUTHORIZATION,
-    header::TE,
-    header::TRAILER,
-    header::TRANSFER_ENCODING,
-    header::UPGRADE,
-    header::HOST,
-    header::AUTHORIZATION,
-    header::FORWARDED,
-    HeaderName::from_static("x-forwarded-proto"),
-    HeaderName::from_static("x-forwarded-host"),
-    HeaderName::from_static(END_USER_HEADER),
-    HeaderName::from_static(APPLICATION_HEADER),
+static NOT_FORWARDED: [&HeaderName; 15] = [
+    &header::CONNECTION,
+    &KEEP_ALIVE,
+    &header::PROXY_AUTHENTICATE,
+    &header::PROXY_AUTHORIZATION,
+    &header::TE,
+    &header::TRAILER,
+    &header::TRANSFER_ENCODING,
+    &header::UPGRADE,
+    &header::HOST,
+    &header::AUTHORIZATION,
+    &header::FORWARDED,
+    &X_FORWARDED_PROTO,
+    &X_FORWARDED_HOST,
+    &END_USER,
+    &APPLICATION,
 ];
+static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
 
 /// Removes, in place, the headers that must not pass the gateway: those above and those
-/// the `Connection` header names. Removing beats copying the rest: a request carries a
-/// handful of headers and most of them pass.
+/// the `Connection` header names. One pass over the headers present (a handful) picks
+/// them out, instead of a lookup for every name that might be there.
 pub(super) fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|t| HeaderName::from_bytes(t.trim().as_bytes()).ok())
+    let mut doomed: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| NOT_FORWARDED.contains(name))
+        .cloned()
         .collect();
-    for name in named.iter().chain(&NOT_FORWARDED) {
+    doomed.extend(
+        headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|t| HeaderName::from_bytes(t.trim().as_bytes()).ok()),
+    );
+    for name in doomed {
         headers.remove(name);
     }
+}
+
+/// `X-Forwarded-For` with the client's address appended; an IPv4 address (the usual
+/// case) is written without the formatting machinery, which cost more than the rest of
+/// this header work together.
+fn forwarded_for(earlier: Option<&HeaderValue>, ip: std::net::IpAddr) -> String {
+    let mut out = String::with_capacity(64);
+    if let Some(earlier) = earlier.and_then(|v| v.to_str().ok()) {
+        out.push_str(earlier);
+        out.push_str(", ");
+    }
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            for (i, octet) in v4.octets().iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                let (h, t, o) = (octet / 100, octet / 10 % 10, octet % 10);
+                if h > 0 {
+                    out.push(char::from(b'0' + h));
+                }
+                if h > 0 || t > 0 {
+                    out.push(char::from(b'0' + t));
+                }
+                out.push(char::from(b'0' + o));
+            }
+        }
+        v6 => out.push_str(&v6.to_string()),
+    }
+    out
 }
 
 pub(super) async fn forward(
@@ -114,26 +157,23 @@ pub(super) async fn forward(
         return bad_gateway("the request does not make a valid backend URL");
     };
     let headers = &mut parts.headers;
-    let forwarded_for = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        Some(earlier) => format!("{earlier}, {}", addr.ip()),
-        None => addr.ip().to_string(),
-    };
+    let forwarded_for = forwarded_for(headers.get(&X_FORWARDED_FOR), addr.ip());
     let host = headers.get(header::HOST).cloned();
     strip_hop_by_hop(headers);
     strip_portal_cookies(headers);
-    let mut set = |name: &'static str, value: &str| {
+    let mut set = |name: &HeaderName, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.insert(name, v);
         }
     };
-    set("x-forwarded-for", &forwarded_for);
-    set("x-forwarded-proto", scheme.0);
-    set(APPLICATION_HEADER, &pass.token.app_id);
+    set(&X_FORWARDED_FOR, &forwarded_for);
+    set(&APPLICATION, &pass.token.app_id);
     if let Some(user) = &pass.token.username {
-        set(END_USER_HEADER, user);
+        set(&END_USER, user);
     }
+    headers.insert(&X_FORWARDED_PROTO, HeaderValue::from_static(scheme.0));
     if let Some(host) = host {
-        headers.insert("x-forwarded-host", host);
+        headers.insert(&X_FORWARDED_HOST, host);
     }
     // A request without a body is sent without one, not as an empty chunked stream.
     let body = if axum::body::HttpBody::is_end_stream(&body) {
@@ -187,4 +227,47 @@ fn timed_out(e: &hyper_util::client::legacy::Error) -> bool {
         source = err.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_appends_the_client_as_the_formatter_would() {
+        for ip in [
+            "0.0.0.0",
+            "10.0.0.9",
+            "127.0.0.1",
+            "192.168.100.255",
+            "::1",
+            "2001:db8::7",
+        ] {
+            let addr: std::net::IpAddr = ip.parse().unwrap();
+            assert_eq!(forwarded_for(None, addr), addr.to_string());
+        }
+        let earlier = HeaderValue::from_static("203.0.113.5");
+        let ip = "10.1.20.3".parse().unwrap();
+        assert_eq!(forwarded_for(Some(&earlier), ip), "203.0.113.5, 10.1.20.3");
+    }
+
+    #[test]
+    fn hop_by_hop_and_gateway_headers_are_stripped_and_the_rest_kept() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("connection", "x-hop, keep-alive"),
+            ("keep-alive", "5"),
+            ("x-hop", "1"),
+            ("authorization", "Bearer t"),
+            ("x-portico-end-user", "mallory"),
+            ("accept", "*/*"),
+            ("x-custom", "kept"),
+        ] {
+            h.insert(HeaderName::from_static(k), HeaderValue::from_static(v));
+        }
+        strip_hop_by_hop(&mut h);
+        let mut left: Vec<&str> = h.keys().map(HeaderName::as_str).collect();
+        left.sort_unstable();
+        assert_eq!(left, ["accept", "x-custom"]);
+    }
 }
