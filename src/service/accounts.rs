@@ -140,7 +140,8 @@ impl Services {
             .unwrap_or_else(|_| username.to_ascii_lowercase());
         let attempt = self
             .throttle
-            .begin(&key, addr, self.clock.now())
+            .begin(&key, addr, || self.clock.now())
+            .await
             .map_err(|r| ServiceError::Throttled(r.0))?;
         let user = self.authenticate(username, password).await?;
         let now = self.clock.now();

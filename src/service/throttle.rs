@@ -13,7 +13,10 @@
 //!    the real user out of the places they normally sign in from.
 //!
 //! Attempts still being checked count as failures until they are decided ([`Attempt`]),
-//! so fifty guesses sent at once meet the same limits as fifty sent one by one.
+//! so fifty guesses sent at once meet the same limits as fifty sent one by one: those
+//! beyond what is left wait for the ones in flight, then are let through (they were
+//! right) or refused (they were wrong). Honest clients sending many correct passwords at
+//! once only wait their turn, as they would for the hashing workers anyway.
 //!
 //! Keys are a digest of the canonical username (never the raw, possibly huge, string)
 //! and the address, an IPv6 address by its /64: one subscriber usually holds a whole /64
@@ -24,11 +27,17 @@
 //! Self sign-up is limited apart ([`Throttle::signup`]): per address, and by a much
 //! higher ceiling over all addresses. State is in memory per node.
 
-use super::throttle_state::{net, Counter, Name, Net, State};
+use super::throttle_state::{net, Blocked, Counter, Name, Net, State};
 use crate::domain::Epoch;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// The longest an attempt waits for others in flight to be decided before it is told
+/// to come back later.
+const MAX_WAIT_FOR_OTHERS: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -106,6 +115,8 @@ impl ThrottleConfig {
 pub struct Throttle {
     config: ThrottleConfig,
     state: Mutex<State>,
+    /// Signalled whenever an attempt is decided or abandoned, for those waiting on it.
+    decided: Notify,
 }
 
 /// Seconds to wait before trying again.
@@ -126,6 +137,8 @@ impl Attempt<'_> {
             let mut st = self.throttle.lock();
             st.release(name, addr);
             st.success(name, addr, now, &self.throttle.config);
+            drop(st);
+            self.throttle.decided.notify_waiters();
         }
     }
 
@@ -134,6 +147,8 @@ impl Attempt<'_> {
             let mut st = self.throttle.lock();
             st.release(name, addr);
             st.failure(name, addr, now, &self.throttle.config);
+            drop(st);
+            self.throttle.decided.notify_waiters();
         }
     }
 }
@@ -142,6 +157,7 @@ impl Drop for Attempt<'_> {
     fn drop(&mut self) {
         if let Some((name, addr)) = self.keys.take() {
             self.throttle.lock().release(name, addr);
+            self.throttle.decided.notify_waiters();
         }
     }
 }
@@ -151,6 +167,7 @@ impl Throttle {
         Self {
             state: Mutex::new(State::new(config.max_entries)),
             config,
+            decided: Notify::new(),
         }
     }
 
@@ -164,12 +181,39 @@ impl Throttle {
     }
 
     /// Lets one password check of `username` from `addr` begin, or says how long to wait.
-    pub fn begin(
+    /// While only attempts in flight stand in the way, waits for them to be decided
+    /// (`now` is asked again after each wait).
+    pub async fn begin(
+        &self,
+        username: &str,
+        addr: IpAddr,
+        now: impl Fn() -> Epoch,
+    ) -> Result<Attempt<'_>, RetryAfter> {
+        let give_up = tokio::time::Instant::now() + MAX_WAIT_FOR_OTHERS;
+        loop {
+            // Registered before the check, so a decision between the two is not missed.
+            let decided = self.decided.notified();
+            tokio::pin!(decided);
+            decided.as_mut().enable();
+            match self.try_begin(username, addr, now()) {
+                Ok(attempt) => return Ok(attempt),
+                Err(Blocked::Wait(retry)) => return Err(retry),
+                Err(Blocked::Busy) => {
+                    if tokio::time::timeout_at(give_up, decided).await.is_err() {
+                        return Err(RetryAfter(1));
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`Throttle::begin`] without waiting.
+    pub(super) fn try_begin(
         &self,
         username: &str,
         addr: IpAddr,
         now: Epoch,
-    ) -> Result<Attempt<'_>, RetryAfter> {
+    ) -> Result<Attempt<'_>, Blocked> {
         if !self.config.enabled {
             return Ok(Attempt {
                 throttle: self,
@@ -191,8 +235,14 @@ impl Throttle {
         if !self.config.enabled {
             return Ok(());
         }
-        self.lock()
+        match self
+            .lock()
             .wait(Name::of(username), net(addr), now, &self.config)
+        {
+            Ok(()) => Ok(()),
+            Err(Blocked::Wait(retry)) => Err(retry),
+            Err(Blocked::Busy) => Err(RetryAfter(1)),
+        }
     }
 
     pub fn record_failure(&self, username: &str, addr: IpAddr, now: Epoch) {

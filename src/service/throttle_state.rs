@@ -39,6 +39,15 @@ pub(super) fn net(addr: IpAddr) -> Net {
     }
 }
 
+/// Why an attempt may not begin now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Blocked {
+    /// Failures: try again after this long.
+    Wait(RetryAfter),
+    /// Attempts in flight would use up what is left; wait for them to be decided.
+    Busy,
+}
+
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct Counter {
     pub failures: u32,
@@ -60,11 +69,6 @@ impl Counter {
                 ..Counter::default()
             }
         }
-    }
-
-    fn pending(&self, now: Epoch, window: i64) -> u32 {
-        let c = self.in_window(now, window);
-        c.failures + c.in_flight
     }
 }
 
@@ -123,55 +127,59 @@ impl State {
         }
     }
 
-    /// How long `name` must wait before trying from `addr`, counting attempts in flight
-    /// as failures.
+    /// Whether `name` may be tried from `addr` now: `Wait` when its failures say so,
+    /// `Busy` when only attempts still in flight stand in the way (they may yet fail and
+    /// use up what is left), so the caller waits for them instead of refusing.
     pub(super) fn wait(
         &self,
         name: Name,
         addr: Net,
         now: Epoch,
         c: &ThrottleConfig,
-    ) -> Result<(), RetryAfter> {
+    ) -> Result<(), Blocked> {
         let mut wait = 0;
-        // Someone is being decided right now and would take the next free attempt.
-        let busy = |p: &Counter| if p.in_flight > 0 { 1 } else { 0 };
+        let mut busy = false;
         if let Some(p) = self.pairs.peek(&(name, addr)) {
             let live = if now - p.last_failure < c.window {
                 p.failures
             } else {
                 0
             };
-            let n = live + p.in_flight;
-            if n >= c.pair_free_failures {
-                let exp = (n - c.pair_free_failures).min(30);
+            if live >= c.pair_free_failures {
+                let exp = (live - c.pair_free_failures).min(30);
                 let delay = c
                     .pair_base_delay
                     .saturating_mul(1 << exp)
                     .min(c.pair_max_delay);
-                let since = if live > 0 {
-                    p.last_failure + delay - now
-                } else {
-                    0
-                };
-                wait = wait.max(since).max(busy(p));
+                wait = wait.max(p.last_failure + delay - now);
+                // Past the free failures, one attempt at a time.
+                busy |= p.in_flight > 0;
+            } else {
+                busy |= live + p.in_flight >= c.pair_free_failures;
             }
         }
-        if let Some(a) = self.addresses.peek(&addr) {
-            if a.pending(now, c.window) >= c.address_max_failures {
-                wait = wait.max(a.window_start + c.window - now).max(busy(a));
+        let mut window_rule = |counter: &Counter, max: u32| {
+            let c2 = counter.in_window(now, c.window);
+            if c2.failures >= max {
+                wait = wait.max(counter.window_start + c.window - now);
+            } else {
+                busy |= c2.failures + c2.in_flight >= max;
             }
+        };
+        if let Some(a) = self.addresses.peek(&addr) {
+            window_rule(a, c.address_max_failures);
         }
         let trusted = self
             .trusted
             .peek(&(name, addr))
             .is_some_and(|t| now - t < c.trusted_address_ttl);
         if let Some(u) = self.users.peek(&name).filter(|_| !trusted) {
-            if u.pending(now, c.window) >= c.user_max_failures {
-                wait = wait.max(u.window_start + c.window - now).max(busy(u));
-            }
+            window_rule(u, c.user_max_failures);
         }
         if wait > 0 {
-            Err(RetryAfter(wait))
+            Err(Blocked::Wait(RetryAfter(wait)))
+        } else if busy {
+            Err(Blocked::Busy)
         } else {
             Ok(())
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::service::throttle_state::Blocked;
 
 fn ip(n: u8) -> IpAddr {
     IpAddr::from([10, 0, 0, n])
@@ -88,20 +89,42 @@ fn disabled_throttle_never_blocks() {
 #[test]
 fn attempts_in_flight_count_until_decided() {
     let t = small();
-    let a = t.begin("bob", ip(1), 100).unwrap();
-    let b = t.begin("bob", ip(1), 100).unwrap();
+    let a = t.try_begin("bob", ip(1), 100).unwrap();
+    let b = t.try_begin("bob", ip(1), 100).unwrap();
     assert!(
-        t.begin("bob", ip(1), 100).is_err(),
-        "two undecided attempts use the two free failures"
+        matches!(t.try_begin("bob", ip(1), 100), Err(Blocked::Busy)),
+        "two undecided attempts may use up the two free failures"
     );
     a.failed(100);
     drop(b);
     // One failure recorded, one attempt abandoned: one free attempt is left.
-    let c = t.begin("bob", ip(1), 100).unwrap();
+    let c = t.try_begin("bob", ip(1), 100).unwrap();
     c.succeeded(100);
     assert!(
         t.check("bob", ip(1), 100).is_ok(),
         "success resets the pair"
+    );
+}
+
+#[tokio::test]
+async fn an_attempt_beyond_the_budget_waits_for_those_in_flight() {
+    let t = small();
+    let a = t.try_begin("bob", ip(1), 100).unwrap();
+    let b = t.try_begin("bob", ip(1), 100).unwrap();
+    let (waited, ()) = tokio::join!(t.begin("bob", ip(1), || 100), async {
+        tokio::task::yield_now().await;
+        a.succeeded(100);
+        drop(b);
+    });
+    assert!(waited.is_ok(), "let through once the others were right");
+    drop(waited);
+    for _ in 0..2 {
+        t.try_begin("bob", ip(1), 100).unwrap().failed(100);
+    }
+    assert_eq!(
+        t.begin("bob", ip(1), || 100).await.err(),
+        Some(RetryAfter(1)),
+        "refused once they were wrong"
     );
 }
 
