@@ -132,21 +132,24 @@ pub struct Attempt<'t> {
 }
 
 impl Attempt<'_> {
-    pub fn succeeded(mut self, now: Epoch) {
-        if let Some((name, addr)) = self.keys.take() {
-            let mut st = self.throttle.lock();
-            st.release(name, addr);
-            st.success(name, addr, now, &self.throttle.config);
-            drop(st);
-            self.throttle.decided.notify_waiters();
-        }
+    pub fn succeeded(self, now: Epoch) {
+        self.decide(now, true);
     }
 
-    pub fn failed(mut self, now: Epoch) {
+    pub fn failed(self, now: Epoch) {
+        self.decide(now, false);
+    }
+
+    fn decide(mut self, now: Epoch, right: bool) {
         if let Some((name, addr)) = self.keys.take() {
+            let config = &self.throttle.config;
             let mut st = self.throttle.lock();
             st.release(name, addr);
-            st.failure(name, addr, now, &self.throttle.config);
+            if right {
+                st.success(name, addr, now, config);
+            } else {
+                st.failure(name, addr, now, config);
+            }
             drop(st);
             self.throttle.decided.notify_waiters();
         }
