@@ -1,5 +1,6 @@
 use super::config::{Config, Ports};
 use super::conn_limit::ConnectionLimit;
+use super::serving::{Serving, Settings};
 use super::state::{AppState, Shared};
 use super::{telemetry, tls};
 use crate::service::Services;
@@ -163,49 +164,46 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         .site_pkg_dir("pkg")
         .build();
     let housekeeping = services.spawn_housekeeping(Duration::from_secs(3600));
-    let state = AppState::new(Shared {
+    let shared = |proxy| Shared {
         services: services.clone(),
         config: config.clone(),
-        leptos_options,
-        proxy: crate::http::gateway::Proxy::new(
+        leptos_options: leptos_options.clone(),
+        proxy,
+    };
+    let new_proxy = || {
+        crate::http::gateway::Proxy::new(
             Duration::from_secs(config.gateway.backend_timeout_seconds),
             config.backend_policy(),
-        ),
-    });
+        )
+    };
     let s = &config.server;
     let request_timeout = Duration::from_secs(s.request_timeout_seconds);
-    let portal_app = portal_router(state.clone(), hydrate, request_timeout);
-    let gateway_tls_app = gateway_router(state.clone(), "https", request_timeout);
-    let gateway_http_app = gateway_router(state, "http", request_timeout);
-
-    let mut handles = Vec::new();
-    let mut tasks = Vec::new();
-    let header_timeout = Duration::from_secs(s.header_timeout_seconds);
-    let mut spawn = |listener, app: Router, tls: bool| {
-        let handle = axum_server::Handle::new();
-        let limit = ConnectionLimit::new(s.max_connections);
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        let mut server = axum_server::from_tcp(listener).handle(handle.clone());
-        // hyper enforces the header timeout only with a timer to measure it by.
-        server
-            .http_builder()
-            .http1()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(header_timeout);
-        handles.push(handle);
-        tasks.push(if tls {
-            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls.clone())
-                .handshake_timeout(header_timeout)
-                .acceptor(limit);
-            tokio::spawn(server.acceptor(acceptor).serve(app))
-        } else {
-            tokio::spawn(server.acceptor(limit).serve(app))
-        });
+    let settings = |tls: Option<&axum_server::tls_rustls::RustlsConfig>| Settings {
+        header_timeout: Duration::from_secs(s.header_timeout_seconds),
+        limit: ConnectionLimit::new(s.max_connections),
+        tls: tls.cloned(),
     };
-    spawn(portal, portal_app, true);
-    spawn(gateway_tls, gateway_tls_app, true);
+    let mut serving = Serving::default();
+    let portal_app = portal_router(AppState::new(shared(new_proxy())), hydrate, request_timeout);
+    serving.on_this_runtime(portal, portal_app, settings(Some(&rustls)));
+    // The gateway: one runtime per core, each with its own backend pool (`serving`).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let gateway_app = |scheme| {
+        move || gateway_router(AppState::new(shared(new_proxy())), scheme, request_timeout)
+    };
+    let bind_err = |addr| move |source| StartError::Bind { addr, source };
+    serving
+        .per_core(
+            gateway_tls,
+            cores,
+            gateway_app("https"),
+            settings(Some(&rustls)),
+        )
+        .map_err(bind_err(SocketAddr::new(ip, ports.gateway_https)))?;
     if let Some(listener) = gateway_http {
-        spawn(listener, gateway_http_app, false);
+        serving
+            .per_core(listener, cores, gateway_app("http"), settings(None))
+            .map_err(bind_err(SocketAddr::new(ip, ports.gateway_http)))?;
     }
     tracing::info!(
         portal = ports.portal_https,
@@ -218,8 +216,8 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         ports,
         tls,
         services,
-        handles,
-        tasks,
+        handles: serving.handles,
+        tasks: serving.tasks,
         housekeeping,
         grace: Duration::from_secs(config.server.shutdown_timeout),
     })
