@@ -9,47 +9,44 @@ pub const CSRF_COOKIE: &str = "__Host-portico_csrf";
 /// What every portal cookie's name starts with.
 const PORTAL_PREFIX: &str = "__Host-portico_";
 
-fn is_portal_cookie(name: &str) -> bool {
-    let name = name.trim().as_bytes();
+/// Whether a `name=value` pair (or a `Set-Cookie` value) is one of the portal's cookies.
+fn is_portal_cookie(pair: &str) -> bool {
+    let name = pair.split('=').next().unwrap_or("").trim().as_bytes();
     name.len() >= PORTAL_PREFIX.len()
         && name[..PORTAL_PREFIX.len()].eq_ignore_ascii_case(PORTAL_PREFIX.as_bytes())
 }
 
 /// Removes the portal's cookies from a request on its way to a backend. Browsers send a
 /// host's cookies to every port of it, so without this a backend behind the gateway
-/// would receive portal sessions. Other cookies pass unchanged.
+/// would receive portal sessions. Other cookies pass unchanged; a request without portal
+/// cookies (the usual proxied call) is left as it is, without a copy.
 pub fn strip_portal_cookies(headers: &mut HeaderMap) {
-    let values: Vec<HeaderValue> = headers.get_all(header::COOKIE).iter().cloned().collect();
-    if !values.iter().any(|v| {
-        v.to_str().map_or(true, |s| {
-            s.split(';')
-                .any(|p| is_portal_cookie(p.split('=').next().unwrap_or("")))
-        })
-    }) {
+    // A value that is not text cannot be inspected, so it is dropped with the rest.
+    let carries = |v: &HeaderValue| {
+        v.to_str()
+            .map_or(true, |s| s.split(';').any(is_portal_cookie))
+    };
+    if !headers.get_all(header::COOKIE).iter().any(carries) {
         return;
     }
-    headers.remove(header::COOKIE);
-    let kept: Vec<&str> = values
+    let kept: Vec<String> = headers
+        .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .map(str::trim)
-        .filter(|pair| !pair.is_empty() && !is_portal_cookie(pair.split('=').next().unwrap_or("")))
+        .filter(|pair| !pair.is_empty() && !is_portal_cookie(pair))
+        .map(str::to_owned)
         .collect();
-    if let Ok(v) = HeaderValue::from_str(&kept.join("; ")) {
-        if !kept.is_empty() {
-            headers.insert(header::COOKIE, v);
-        }
+    headers.remove(header::COOKIE);
+    if let (false, Ok(v)) = (kept.is_empty(), HeaderValue::from_str(&kept.join("; "))) {
+        headers.insert(header::COOKIE, v);
     }
 }
 
 /// Drops a backend's attempts to set (or clear) the portal's cookies.
 pub fn drop_portal_set_cookies(headers: &mut HeaderMap) {
-    let planted = |v: &HeaderValue| {
-        v.to_str().map_or(true, |s| {
-            is_portal_cookie(s.split('=').next().unwrap_or(""))
-        })
-    };
+    let planted = |v: &HeaderValue| v.to_str().map_or(true, is_portal_cookie);
     if !headers.get_all(header::SET_COOKIE).iter().any(planted) {
         return;
     }
