@@ -38,6 +38,7 @@ pub struct Running {
     handles: Vec<axum_server::Handle>,
     tasks: Vec<JoinHandle<std::io::Result<()>>>,
     housekeeping: JoinHandle<()>,
+    revocation_watch: JoinHandle<()>,
     grace: Duration,
 }
 
@@ -164,6 +165,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         .site_pkg_dir("pkg")
         .build();
     let housekeeping = services.spawn_housekeeping(Duration::from_secs(3600));
+    let revocation_watch = services.spawn_revocation_watch();
     let shared = |proxy| Shared {
         services: services.clone(),
         config: config.clone(),
@@ -219,6 +221,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         handles: serving.handles,
         tasks: serving.tasks,
         housekeeping,
+        revocation_watch,
         grace: Duration::from_secs(config.server.shutdown_timeout),
     })
 }
@@ -236,6 +239,7 @@ impl Running {
     /// period), then closes the database pool.
     pub async fn shutdown(self) {
         self.housekeeping.abort();
+        self.revocation_watch.abort();
         for handle in &self.handles {
             handle.graceful_shutdown(Some(self.grace));
         }

@@ -57,5 +57,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         )),
         backend_policy: config.backend_policy(),
         form_errors: Arc::new(form_errors),
+        feed: Default::default(),
     })
 }

@@ -176,9 +176,10 @@ impl Services {
         let cache = &self.gateway.tokens;
         // Read the count first: a revocation committed after it outdates what is read.
         let seen = self.store.revocations();
-        // An entry read before a revocation made through this server is read again.
+        // An entry read before a revocation made through this server (or seen in the
+        // feed) is read again; none is answered while the feed is out of reach.
         if let Some((read_at, row)) = cache.get(&digest) {
-            if read_at >= seen {
+            if read_at >= seen && self.feed.trusted() {
                 return Ok(row);
             }
         }

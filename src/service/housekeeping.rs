@@ -17,8 +17,9 @@ impl Services {
         let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?;
         self.roll_up_statistics().await?;
         let before = now - self.event_retention;
-        let events =
-            self.store.purge_events(before).await? + self.store.purge_calls(before).await?;
+        let events = self.store.purge_events(before).await?
+            + self.store.purge_calls(before).await?
+            + self.store.purge_revocation_feed(now - 3600).await?;
         Ok((sessions, tokens, events))
     }
 

@@ -12,6 +12,7 @@ mod housekeeping;
 mod keys;
 pub mod oauth;
 mod portal;
+pub mod revocation_watch;
 mod scopes;
 pub mod sessions;
 pub mod settings;
@@ -62,4 +63,6 @@ pub struct Services {
     pub form_errors: Arc<crate::crypto::Signer>,
     /// Which backend addresses an API may name (`[gateway] allow_*_backends`).
     pub backend_policy: crate::domain::backend::BackendPolicy,
+    /// When the revocation feed was last read (`revocation_watch`).
+    pub feed: Arc<revocation_watch::FeedHealth>,
 }

@@ -49,6 +49,13 @@ where
         }
     }
 
+    /// Forgets every entry.
+    pub fn clear(&self) {
+        if let Some(entries) = &self.entries {
+            entries.clear();
+        }
+    }
+
     pub fn remove<Q>(&self, key: &Q)
     where
         Q: Hash + Equivalent<K> + ?Sized,

@@ -69,13 +69,19 @@ impl Store {
         secret_digest: &str,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        changed(sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
             "UPDATE app_keys SET secret_digest = $1, secret_rotated_at = $2 WHERE consumer_key = $3",
         )
         .bind(secret_digest)
         .bind(now)
         .bind(consumer_key)
-        .execute(&self.pool)
-        .await?)
+        .execute(&mut *tx)
+        .await?;
+        // Other nodes must stop accepting the old secret within the feed's bound.
+        super::feed::announce(&mut tx, now).await?;
+        changed(done)?;
+        tx.commit().await?;
+        Ok(())
     }
 }

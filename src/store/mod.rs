@@ -8,6 +8,7 @@ mod batch;
 mod calls;
 mod error;
 mod events;
+mod feed;
 mod keys;
 mod pool;
 mod rotation;

@@ -267,5 +267,8 @@ pub(super) async fn revoke_in(
         .bind(value)
         .execute(&mut *conn)
         .await?;
+    if done.rows_affected() > 0 {
+        super::feed::announce(conn, now).await?;
+    }
     Ok(done.rows_affected())
 }

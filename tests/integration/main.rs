@@ -8,6 +8,7 @@ mod gateway_hardening;
 mod gateway_proxy;
 mod gateway_rules;
 mod http_limits;
+mod multi_node;
 mod portal_apis;
 mod portal_apps;
 mod portal_auth;

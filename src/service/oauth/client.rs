@@ -38,6 +38,11 @@ impl KeyCache {
     pub fn forget(&self, consumer_key: &str) {
         self.keys.remove(consumer_key);
     }
+
+    /// Forgets every key: a secret changed on another node, which one is not known.
+    pub fn forget_all(&self) {
+        self.keys.clear();
+    }
 }
 
 impl Services {

@@ -13,7 +13,10 @@ pub struct TestApp {
     pub ports: Ports,
     pub http: reqwest::Client,
     _running: Running,
-    _db: TestDb,
+    db_url: String,
+    /// The database (dropped with the first node) and this node's data folder.
+    _db: Option<TestDb>,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// Credentials of an application's production key.
@@ -36,9 +39,28 @@ pub async fn spawn_with(backend: Backend, tweak: impl Fn(&mut Config)) -> Option
 
 /// The server on an existing database, which it migrates as it starts.
 pub async fn spawn_on(db: TestDb, tweak: impl Fn(&mut Config)) -> TestApp {
+    let (url, data) = (db.url.clone(), db.dir.path().join("data"));
+    node(url, data, Some(db), None, tweak).await
+}
+
+/// Another node on the database of `first`, with its own caches, throttle and ports, as
+/// a second process behind a load balancer would be.
+pub async fn second_node(first: &TestApp, tweak: impl Fn(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().join("data");
+    node(first.db_url.clone(), data, None, Some(dir), tweak).await
+}
+
+async fn node(
+    url: String,
+    data: std::path::PathBuf,
+    db: Option<TestDb>,
+    dir: Option<tempfile::TempDir>,
+    tweak: impl Fn(&mut Config),
+) -> TestApp {
     let mut config = Config::default();
-    config.database.url = db.url.clone();
-    config.server.data_dir = db.dir.path().join("data");
+    config.database.url = url.clone();
+    config.server.data_dir = data;
     config.server.shutdown_timeout = 5;
     tweak(&mut config);
     let services = server::services(&config).await.expect("services");
@@ -58,7 +80,9 @@ pub async fn spawn_on(db: TestDb, tweak: impl Fn(&mut Config)) -> TestApp {
                     ports: running.ports,
                     http,
                     _running: running,
+                    db_url: url,
                     _db: db,
+                    _dir: dir,
                 };
             }
             Err(StartError::Bind { .. }) => continue,
@@ -71,7 +95,7 @@ pub async fn spawn_on(db: TestDb, tweak: impl Fn(&mut Config)) -> TestApp {
 impl TestApp {
     /// The database this app runs on, for a second server sharing it.
     pub fn database_url(&self) -> &str {
-        &self._db.url
+        &self.db_url
     }
 
     pub fn portal(&self, path: &str) -> String {

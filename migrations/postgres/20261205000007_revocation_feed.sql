@@ -1,0 +1,7 @@
+-- One row per committed revocation (or secret change), whichever node made it. Every
+-- node polls the newest sequence number and, when it moves, drops what it cached about
+-- tokens and consumer keys: the revocation bound across nodes sharing this database.
+CREATE TABLE revocation_feed (
+    seq BIGSERIAL PRIMARY KEY,
+    at  BIGINT NOT NULL
+);
