@@ -4,6 +4,7 @@
 mod hash_pool;
 mod password;
 mod random;
+pub mod seal;
 mod signer;
 mod token;
 

@@ -49,7 +49,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         ))),
         self_signup_default: config.portal.self_signup,
         event_retention: config.statistics.event_retention_days * crate::domain::stats::DAY,
-        flash: Default::default(),
         calls,
         gateway: Arc::new(GatewayCache::new(
             Duration::from_secs(config.gateway.cache_seconds),

@@ -140,11 +140,6 @@ pub fn session_cookie() -> Option<SecretString> {
     cookie(SESSION_COOKIE).map(SecretString::from)
 }
 
-/// The session cookie's digest, which names flash messages.
-pub fn session_digest() -> Option<String> {
-    cookie(SESSION_COOKIE).map(|c| crate::crypto::digest(&c))
-}
-
 pub async fn current_user() -> Result<Option<UserRow>, AppError> {
     let Some(token) = cookie(SESSION_COOKIE) else {
         return Ok(None);

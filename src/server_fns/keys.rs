@@ -32,10 +32,13 @@ fn endpoints() -> super::Endpoints {
 /// Keeps a value for the page after a plain form post's redirect; JavaScript callers get
 /// it in the response instead.
 #[cfg(feature = "ssr")]
-fn flash_if_plain_post(flash: Flash) {
+async fn flash_if_plain_post(flash: Flash) {
     if cx::is_plain_form_post() {
-        if let (Some(digest), Ok(services)) = (cx::session_digest(), cx::services()) {
-            services.flash.put(&digest, flash, services.clock.now());
+        if let (Some(session), Ok(services)) = (cx::session_cookie(), cx::services()) {
+            // The keys or token exist either way; a lost flash means regenerating.
+            if let Err(e) = services.put_flash(&session, &flash).await {
+                tracing::error!(error = %e, "cannot keep the one-time value for the next page");
+            }
         }
     }
 }
@@ -43,13 +46,14 @@ fn flash_if_plain_post(flash: Flash) {
 /// Shows new keys once: kept for the next page after a plain form post, returned to a
 /// JavaScript caller.
 #[cfg(feature = "ssr")]
-fn reveal(app_id: String, kt: KeyType, keys: crate::service::GeneratedKeys) -> RevealedKeys {
+async fn reveal(app_id: String, kt: KeyType, keys: crate::service::GeneratedKeys) -> RevealedKeys {
     flash_if_plain_post(Flash::Keys {
         app_id,
         key_type: kt.as_str().into(),
         consumer_key: keys.consumer_key.clone(),
         consumer_secret: keys.consumer_secret.clone(),
-    });
+    })
+    .await;
     RevealedKeys {
         consumer_key: keys.consumer_key,
         consumer_secret: keys.consumer_secret.expose_secret().to_owned(),
@@ -73,17 +77,19 @@ pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, Ap
         Err(e) => return Err(e.into()),
     };
     let (mut revealed, mut issued) = (None, None);
-    if let Some(digest) = cx::session_digest() {
-        let now = services.clock.now();
+    if let Some(session) = cx::session_cookie() {
         let mine = |a: &str, t: &str| a == app.id && t == kt.as_str();
-        match services.flash.take(&digest, now, |f| match f {
-            Flash::Keys {
-                app_id, key_type, ..
-            }
-            | Flash::Token {
-                app_id, key_type, ..
-            } => mine(app_id, key_type),
-        }) {
+        match services
+            .take_flash(&session, |f| match f {
+                Flash::Keys {
+                    app_id, key_type, ..
+                }
+                | Flash::Token {
+                    app_id, key_type, ..
+                } => mine(app_id, key_type),
+            })
+            .await?
+        {
             Some(Flash::Keys {
                 consumer_key,
                 consumer_secret,
@@ -163,7 +169,7 @@ pub async fn generate_keys(
         access_token_validity: super::apps::optional_seconds("validity", &validity)?,
     };
     let keys = services.generate_keys(&app, request).await?;
-    Ok(reveal(app.id, kt, keys))
+    Ok(reveal(app.id, kt, keys).await)
 }
 
 #[server(endpoint = "regenerate_secret")]
@@ -185,7 +191,7 @@ pub async fn regenerate_secret(
     let services = cx::services()?;
     let app = services.application_for(&user, &app_id).await?;
     let keys = services.regenerate_secret(&app, kt).await?;
-    Ok(reveal(app.id, kt, keys))
+    Ok(reveal(app.id, kt, keys).await)
 }
 
 /// Generate Access Token: `token_kind` is `application` (client credentials) or `user`
@@ -236,7 +242,8 @@ pub async fn generate_token(
         refresh_token: t.refresh_token.clone().map(SecretString::from),
         scope: t.scope.clone(),
         expires_in: t.expires_in,
-    });
+    })
+    .await;
     Ok(IssuedToken {
         access_token: t.access_token,
         refresh_token: t.refresh_token,

@@ -1,15 +1,20 @@
 //! One-time values for the next page a browser loads, for plain form posts that end in a
 //! redirect (no JavaScript): a newly generated consumer secret or access token is shown
-//! on the page after the redirect and then forgotten. Kept in memory only, never in the
-//! database, and for five minutes at most.
+//! on the page after the redirect and then forgotten, for five minutes at most.
+//!
+//! The redirect may land on another portal node, so the value waits in the shared
+//! database, sealed (XChaCha20-Poly1305) under a key derived from the browser's session
+//! cookie. The database holds only the cookie's digest: what it stores cannot be read
+//! without the browser that will show it.
 
+use super::{ServiceError, Services};
+use crate::crypto::seal;
 use crate::domain::Epoch;
-use secrecy::SecretString;
-use std::collections::HashMap;
-use std::sync::Mutex;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 
 const TTL: Epoch = 300;
-const MAX_ENTRIES: usize = 10_000;
+const PURPOSE: &str = "flash";
 
 #[derive(Clone)]
 pub enum Flash {
@@ -29,76 +34,123 @@ pub enum Flash {
     },
 }
 
-#[derive(Default)]
-pub struct FlashStore {
-    entries: Mutex<HashMap<String, (Flash, Epoch)>>,
+/// The sealed form of a [`Flash`]: plain strings, serialised only to be sealed.
+#[derive(Serialize, Deserialize)]
+enum Stored {
+    Keys([String; 4]),
+    Token {
+        ids: [String; 2],
+        access_token: String,
+        refresh_token: Option<String>,
+        scope: String,
+        expires_in: i64,
+    },
 }
 
-impl FlashStore {
-    /// Keeps `flash` for the session named by `session_digest`, replacing an older one.
-    pub fn put(&self, session_digest: &str, flash: Flash, now: Epoch) {
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|_, (_, at)| now - *at < TTL);
-        }
-        if map.len() < MAX_ENTRIES {
-            map.insert(session_digest.to_owned(), (flash, now));
+impl From<&Flash> for Stored {
+    fn from(f: &Flash) -> Self {
+        let plain = |s: &SecretString| s.expose_secret().to_owned();
+        match f {
+            Flash::Keys {
+                app_id,
+                key_type,
+                consumer_key,
+                consumer_secret,
+            } => Stored::Keys([
+                app_id.clone(),
+                key_type.clone(),
+                consumer_key.clone(),
+                plain(consumer_secret),
+            ]),
+            Flash::Token {
+                app_id,
+                key_type,
+                access_token,
+                refresh_token,
+                scope,
+                expires_in,
+            } => Stored::Token {
+                ids: [app_id.clone(), key_type.clone()],
+                access_token: plain(access_token),
+                refresh_token: refresh_token.as_ref().map(plain),
+                scope: scope.clone(),
+                expires_in: *expires_in,
+            },
         }
     }
+}
 
-    /// Removes and returns the session's flash if `wanted` accepts it.
-    pub fn take(
+impl From<Stored> for Flash {
+    fn from(s: Stored) -> Self {
+        match s {
+            Stored::Keys([app_id, key_type, consumer_key, secret]) => Flash::Keys {
+                app_id,
+                key_type,
+                consumer_key,
+                consumer_secret: secret.into(),
+            },
+            Stored::Token {
+                ids: [app_id, key_type],
+                access_token,
+                refresh_token,
+                scope,
+                expires_in,
+            } => Flash::Token {
+                app_id,
+                key_type,
+                access_token: access_token.into(),
+                refresh_token: refresh_token.map(Into::into),
+                scope,
+                expires_in,
+            },
+        }
+    }
+}
+
+impl Services {
+    /// Keeps `flash` for the browser holding `session` (its session cookie), replacing
+    /// an older one.
+    pub async fn put_flash(
         &self,
-        session_digest: &str,
-        now: Epoch,
+        session: &SecretString,
+        flash: &Flash,
+    ) -> Result<(), ServiceError> {
+        let cookie = session.expose_secret();
+        let json = serde_json::to_vec(&Stored::from(flash))
+            .map_err(|e| ServiceError::Internal(format!("flash: {e}")))?;
+        let sealed = seal::seal(cookie, PURPOSE, &json);
+        let digest = crate::crypto::digest(cookie);
+        Ok(self
+            .store
+            .put_flash(&digest, &sealed, self.clock.now())
+            .await?)
+    }
+
+    /// Removes and returns the browser's flash if `wanted` accepts it; a flash another
+    /// page wants stays for that page.
+    pub async fn take_flash(
+        &self,
+        session: &SecretString,
         wanted: impl Fn(&Flash) -> bool,
-    ) -> Option<Flash> {
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        match map.get(session_digest) {
-            Some((flash, at)) if now - at < TTL && wanted(flash) => {
-                map.remove(session_digest).map(|(f, _)| f)
+    ) -> Result<Option<Flash>, ServiceError> {
+        let cookie = session.expose_secret();
+        let digest = crate::crypto::digest(cookie);
+        let Some(sealed) = self.store.flash(&digest, self.clock.now() - TTL).await? else {
+            return Ok(None);
+        };
+        let flash = seal::open(cookie, PURPOSE, &sealed)
+            .and_then(|json| serde_json::from_slice::<Stored>(&json).ok())
+            .map(Flash::from);
+        match flash {
+            Some(f) if wanted(&f) => {
+                Ok(self.store.take_flash(&digest, &sealed).await?.then_some(f))
             }
-            _ => None,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys() -> Flash {
-        Flash::Keys {
-            app_id: "a".into(),
-            key_type: "production".into(),
-            consumer_key: "k".into(),
-            consumer_secret: SecretString::from("s"),
+            _ => Ok(None),
         }
     }
 
-    #[test]
-    fn a_flash_is_shown_once_and_expires() {
-        let store = FlashStore::default();
-        store.put("s1", keys(), 100);
-        assert!(
-            store.take("s2", 100, |_| true).is_none(),
-            "other sessions see nothing"
-        );
-        assert!(store.take("s1", 100, |_| true).is_some());
-        assert!(store.take("s1", 100, |_| true).is_none(), "only once");
-        store.put("s1", keys(), 100);
-        assert!(store.take("s1", 100 + TTL, |_| true).is_none(), "expired");
-    }
-
-    #[test]
-    fn a_flash_stays_until_the_page_that_wants_it() {
-        let store = FlashStore::default();
-        store.put("s1", keys(), 100);
-        assert!(store
-            .take("s1", 100, |f| matches!(f, Flash::Token { .. }))
-            .is_none());
-        assert!(store
-            .take("s1", 100, |f| matches!(f, Flash::Keys { .. }))
-            .is_some());
+    /// Deletes flashes no page took in time.
+    pub async fn purge_flashes(&self) -> Result<u64, ServiceError> {
+        Ok(self.store.purge_flashes(self.clock.now() - TTL).await?)
     }
 }

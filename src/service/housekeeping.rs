@@ -13,7 +13,8 @@ impl Services {
     /// One clean-up pass; returns (sessions, tokens, events) deleted.
     pub async fn housekeeping(&self) -> Result<(u64, u64, u64), super::ServiceError> {
         let now = self.clock.now();
-        let sessions = self.store.delete_expired_sessions(now).await?;
+        let sessions =
+            self.store.delete_expired_sessions(now).await? + self.purge_flashes().await?;
         let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?;
         self.roll_up_statistics().await?;
         let before = now - self.event_retention;

@@ -28,7 +28,7 @@ pub use applications::ApplicationInput;
 pub use calls::CallRecorder;
 pub use clock::Clock;
 pub use error::ServiceError;
-pub use flash::{Flash, FlashStore};
+pub use flash::Flash;
 pub use keys::{GeneratedKeys, KeyRequest};
 pub use oauth::TokenLifetimes;
 pub use portal::{OwnToken, PortalTokenKind};
@@ -53,8 +53,6 @@ pub struct Services {
     pub self_signup_default: bool,
     /// Seconds raw token events are kept (`[statistics] event_retention_days`).
     pub event_retention: i64,
-    /// One-time messages (a new secret, a new token) for browsers without JavaScript.
-    pub flash: Arc<FlashStore>,
     /// The gateway's route table and token and subscription caches.
     pub gateway: Arc<gateway::GatewayCache>,
     /// Queues gateway calls for the statistics, written in batches.

@@ -9,6 +9,7 @@ mod calls;
 mod error;
 mod events;
 mod feed;
+mod flashes;
 mod keys;
 mod pool;
 mod rotation;

@@ -3,9 +3,11 @@
 //! their expiry, can explain a revocation honoured on another node.
 
 use crate::on_both_backends;
+use crate::portal_apps::{signed_in_with_app, value_after};
 use crate::support::app::{second_node, Client, TestApp};
+use crate::support::browser::Browser;
 use crate::support::gateway::{fixture, Fixture, CONTEXT};
-use crate::support::Backend;
+use crate::support::{spawn_app, Backend};
 use portico::domain::KeyType;
 use portico::server::config::Config;
 use std::time::{Duration, Instant};
@@ -139,7 +141,66 @@ async fn a_refresh_token_from_one_node_works_on_another_and_its_replay_is_caught
     assert!(took <= BOUND, "the family died on B after {took:?}");
 }
 
+async fn a_new_secret_is_shown_once_on_whichever_node_serves_the_next_page(b: Backend) {
+    let Some(a) = spawn_app(b).await else {
+        return;
+    };
+    let node_b = second_node(&a, |_| {}).await;
+    let (on_a, id) = signed_in_with_app(&a, "alice").await;
+    let page = format!("/apps/{id}/keys/production");
+    let posted = on_a
+        .post(
+            &page,
+            "generate_keys",
+            &[
+                ("app_id", id.as_str()),
+                ("key_type", "production"),
+                ("grant_password", "on"),
+                ("validity", ""),
+            ],
+        )
+        .await;
+    assert!(posted.error().is_none(), "{posted:?}");
+    let on_b = on_a.at(&node_b);
+    let (status, html) = on_b.get(&page).await;
+    assert_eq!(status, 200);
+    let secret = value_after(&html, "Consumer secret").expect("the secret, on node B");
+    assert_eq!(secret.len(), 43);
+    for node in [&on_b, &on_a] {
+        let (_, again) = node.get(&page).await;
+        assert!(!again.contains(secret), "shown once only");
+        assert!(value_after(&again, "Consumer key").is_some());
+    }
+    let left = a.services.store.purge_flashes(i64::MAX).await.unwrap();
+    assert_eq!(left, 0, "taken, not left behind");
+}
+
+async fn the_sign_up_switch_flipped_on_one_node_holds_on_another(b: Backend) {
+    let Some(a) = spawn_app(b).await else {
+        return;
+    };
+    let node_b = second_node(&a, |_| {}).await;
+    a.services.set_self_signup(false).await.unwrap();
+    let form = [
+        ("username", "newdev"),
+        ("email", "new@example.com"),
+        ("password", "a good password"),
+        ("confirm_password", "a good password"),
+    ];
+    let refused = Browser::new(&node_b)
+        .post("/signup", "sign_up", &form)
+        .await;
+    assert!(refused.error().unwrap().contains("SignupDisabled"));
+    a.services.set_self_signup(true).await.unwrap();
+    let done = Browser::new(&node_b)
+        .post("/signup", "sign_up", &form)
+        .await;
+    assert_eq!(done.location, "/signin?created=1");
+}
+
 on_both_backends!(
+    a_new_secret_is_shown_once_on_whichever_node_serves_the_next_page,
+    the_sign_up_switch_flipped_on_one_node_holds_on_another,
     a_token_revoked_on_one_node_is_refused_by_another_within_the_bound,
     a_user_locked_on_one_node_loses_access_on_another,
     a_secret_regenerated_on_one_node_stops_working_on_another,

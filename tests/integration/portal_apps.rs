@@ -26,7 +26,7 @@ pub(crate) async fn signed_in_with_app(app: &TestApp, user: &str) -> (Browser, S
     (browser, id)
 }
 
-fn value_after<'a>(html: &'a str, label: &str) -> Option<&'a str> {
+pub(crate) fn value_after<'a>(html: &'a str, label: &str) -> Option<&'a str> {
     let at = html.find(&format!(">{label}<"))?;
     let rest = &html[at..];
     let start = rest.find("<code class=\"value")?;

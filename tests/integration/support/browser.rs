@@ -54,6 +54,15 @@ impl Browser {
         }
     }
 
+    /// The same browser (cookies and all) pointed at another portal node, as a load
+    /// balancer would send it.
+    pub fn at(&self, node: &TestApp) -> Browser {
+        Browser {
+            http: self.http.clone(),
+            base: node.portal(""),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> (u16, String) {
         let res = self.response(path).await;
         (res.status().as_u16(), res.text().await.unwrap())
