@@ -261,19 +261,29 @@ fn migrate_runs_and_help_documents_every_command() {
 }
 
 #[test]
-fn the_shipped_example_configuration_loads_with_a_remote_key_manager() {
+fn a_remote_key_manager_is_refused_rather_than_silently_ignored() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deployment.toml");
-    let text = std::fs::read_to_string(&example)
-        .unwrap()
-        .replace("# configuration.ServerURL", "configuration.ServerURL");
+    let text = std::fs::read_to_string(&example).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("deployment.toml");
-    std::fs::write(&file, text).unwrap();
+    std::fs::write(&file, &text).unwrap();
     let config = portico::server::config::Config::load(Some(&file)).unwrap();
-    assert_eq!(config.ports().portal_https, 9443);
     assert_eq!(
-        config.apim.key_manager.configuration.server_url.as_deref(),
-        Some("https://km.example.com:9443/services/")
+        config.ports().portal_https,
+        9443,
+        "the example loads as shipped"
+    );
+
+    let remote = text.replace("# configuration.ServerURL", "configuration.ServerURL");
+    std::fs::write(&file, remote).unwrap();
+    let err = portico::server::config::Config::load(Some(&file))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("apim.key_manager.configuration.ServerURL")
+            && err.contains("https://km.example.com:9443/services/")
+            && err.contains("cannot use a key manager on another server"),
+        "{err}"
     );
 }
 

@@ -77,7 +77,19 @@ impl Config {
         }
         if let Some(url) = &self.apim.key_manager.configuration.server_url {
             match url::Url::parse(url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                    // Ignoring it would leave a gateway issuing and validating tokens
+                    // itself while the operator believes another server does.
+                    return fail(
+                        "apim.key_manager.configuration.ServerURL",
+                        format!(
+                            "`{url}`: this release cannot use a key manager on another \
+                             server yet; remove the setting so this server is its own key \
+                             manager (nodes sharing one database already agree on tokens, \
+                             revocations and settings)"
+                        ),
+                    );
+                }
                 _ => {
                     return fail(
                         "apim.key_manager.configuration.ServerURL",
