@@ -124,6 +124,7 @@ pub async fn proxy(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Extension(scheme): Extension<Scheme>,
+    peer: Option<Extension<super::client_addr::Peer>>,
     req: Request,
 ) -> Response {
     let started = Instant::now();
@@ -147,7 +148,10 @@ pub async fn proxy(
         Ok(pass) => pass,
         Err(e) => return refusal(e),
     };
-    let res = forward(&state.proxy, &pass, req, addr, scheme).await;
+    // Behind a trusted proxy, `addr` is the client's; the hop appended to
+    // X-Forwarded-For is still the connection's own.
+    let hop = peer.map_or(addr, |Extension(p)| p.0);
+    let res = forward(&state.proxy, &pass, req, hop, scheme).await;
     services.record_call(&pass, res.status().as_u16(), started.elapsed());
     res
 }

@@ -3,6 +3,7 @@ use super::conn_limit::ConnectionLimit;
 use super::serving::{Serving, Settings};
 use super::state::{AppState, Shared};
 use super::{telemetry, tls};
+use crate::http::client_addr::TrustedProxies;
 use crate::service::Services;
 use axum::http::{header, HeaderValue};
 use axum::Router;
@@ -59,6 +60,7 @@ fn routes() -> Vec<AxumRouteListing> {
 }
 
 fn portal_router(state: AppState, hydrate: bool, request_timeout: Duration) -> Router {
+    let trusted = trusted_proxies(&state);
     let routes = routes();
     let context = {
         let state = state.clone();
@@ -69,7 +71,7 @@ fn portal_router(state: AppState, hydrate: bool, request_timeout: Duration) -> R
     };
     let shell = move |options: LeptosOptions| crate::ui::shell(options, hydrate);
     let options = state.leptos_options.clone();
-    crate::http::portal_routes()
+    let router = crate::http::portal_routes()
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -112,18 +114,38 @@ fn portal_router(state: AppState, hydrate: bool, request_timeout: Duration) -> R
             crate::http::deadline::deadline,
         ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
-        .with_state(state)
+        .with_state(state);
+    behind(router, trusted)
 }
 
 fn gateway_router(state: AppState, scheme: &'static str, request_timeout: Duration) -> Router {
-    crate::http::gateway_routes(request_timeout)
+    let trusted = trusted_proxies(&state);
+    let router = crate::http::gateway_routes(request_timeout)
         .layer(axum::Extension(crate::http::gateway::Scheme(scheme)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
-        .with_state(state)
+        .with_state(state);
+    behind(router, trusted)
+}
+
+fn trusted_proxies(state: &AppState) -> TrustedProxies {
+    // Validated when the configuration was loaded.
+    TrustedProxies::parse(&state.config.server.trusted_proxies).unwrap_or_default()
+}
+
+/// The router, reading the client's address from trusted proxies' headers when any are
+/// configured (and at no cost per request when none are).
+fn behind(router: Router, trusted: TrustedProxies) -> Router {
+    if trusted.is_empty() {
+        return router;
+    }
+    router.layer(axum::middleware::from_fn_with_state(
+        trusted,
+        crate::http::client_addr::resolve,
+    ))
 }
 
 fn bind(ip: std::net::IpAddr, port: u16) -> Result<std::net::TcpListener, StartError> {

@@ -72,6 +72,11 @@ impl Config {
                 return fail(key, "must be at least 1".into());
             }
         }
+        if let Err(msg) =
+            crate::http::client_addr::TrustedProxies::parse(&self.server.trusted_proxies)
+        {
+            return fail("server.trusted_proxies", msg);
+        }
         if let Err(msg) = crate::store::DatabaseUrl::parse(&self.database.url) {
             return fail("database.url", msg);
         }

@@ -46,6 +46,9 @@ pub struct ServerConfig {
     pub request_timeout_seconds: u64,
     /// Connections each listener holds open at once; more are closed on arrival.
     pub max_connections: usize,
+    /// Load balancers (addresses or CIDR ranges) whose `Forwarded`/`X-Forwarded-For`
+    /// give the client address used for throttling and logs; empty ignores those headers.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -59,6 +62,7 @@ impl Default for ServerConfig {
             header_timeout_seconds: 20,
             request_timeout_seconds: 60,
             max_connections: 10_000,
+            trusted_proxies: Vec::new(),
         }
     }
 }
