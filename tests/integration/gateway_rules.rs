@@ -154,16 +154,7 @@ async fn revocation_here_takes_effect_at_once(b: Backend) {
     };
     let token = f.token("read").await;
     assert_eq!(f.call("GET", "/menu", Some(&token)).await.status(), 200);
-    let revoked = f
-        .app
-        .http
-        .post(f.app.gateway("/revoke"))
-        .basic_auth(&f.client.id, Some(&f.client.secret))
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(revoked.status(), 200);
+    assert_eq!(f.revoke(&token).await.status(), 200);
     // The row is still cached, but a revocation made here outdates it.
     let res = f.call("GET", "/menu", Some(&token)).await;
     assert_eq!(res.status(), 401);

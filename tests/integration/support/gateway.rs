@@ -118,6 +118,18 @@ impl Fixture {
             .unwrap();
     }
 
+    /// `POST /revoke` of `token` with the fixture's client.
+    pub async fn revoke(&self, token: &str) -> reqwest::Response {
+        self.app
+            .http
+            .post(self.app.gateway("/revoke"))
+            .basic_auth(&self.client.id, Some(&self.client.secret))
+            .form(&[("token", token)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A call to the fixture's API over HTTPS with an optional Bearer token.
     pub async fn call(&self, method: &str, path: &str, token: Option<&str>) -> reqwest::Response {
         self.call_path(method, &format!("{CONTEXT}{path}"), token)
