@@ -34,6 +34,16 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     let form_errors = crate::service::settings::form_error_signer(&store, Clock::default().now())
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
+    let throttling = &config.oauth.throttling;
+    let shared = throttling
+        .shared
+        .unwrap_or(store.backend() == crate::store::Backend::Postgres);
+    let throttle_sync = (shared && throttling.enabled).then(|| {
+        Arc::new(crate::service::throttle_sync::ThrottleSync::new(
+            Clock::default().now(),
+            throttling.window,
+        ))
+    });
     Ok(Services {
         store,
         hasher: crate::crypto::PasswordHasher::bounded(config.oauth.throttling.max_queued_hashes),
@@ -57,5 +67,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         backend_policy: config.backend_policy(),
         form_errors: Arc::new(form_errors),
         feed: Default::default(),
+        throttle_sync,
     })
 }

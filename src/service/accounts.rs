@@ -138,6 +138,7 @@ impl Services {
         let key = Username::parse(username)
             .map(|u| u.as_str().to_owned())
             .unwrap_or_else(|_| username.to_ascii_lowercase());
+        self.pull_throttle_events().await;
         let attempt = self
             .throttle
             .begin(&key, addr, || self.clock.now())
@@ -149,6 +150,8 @@ impl Services {
             Some(_) => attempt.succeeded(now),
             None => attempt.failed(now),
         }
+        self.push_throttle_event(&key, addr, user.is_some(), now)
+            .await;
         Ok(user)
     }
 

@@ -20,7 +20,8 @@ impl Services {
         let before = now - self.event_retention;
         let events = self.store.purge_events(before).await?
             + self.store.purge_calls(before).await?
-            + self.store.purge_revocation_feed(now - 3600).await?;
+            + self.store.purge_revocation_feed(now - 3600).await?
+            + self.purge_throttle_events().await?;
         Ok((sessions, tokens, events))
     }
 

@@ -20,6 +20,7 @@ mod stats;
 mod subscriptions;
 pub mod throttle;
 mod throttle_state;
+pub mod throttle_sync;
 mod ttl_cache;
 
 pub use accounts::{Bootstrap, PasswordPolicy};
@@ -61,6 +62,8 @@ pub struct Services {
     pub form_errors: Arc<crate::crypto::Signer>,
     /// Which backend addresses an API may name (`[gateway] allow_*_backends`).
     pub backend_policy: crate::domain::backend::BackendPolicy,
+    /// Shares password-check outcomes with other nodes; `None` when not shared.
+    pub throttle_sync: Option<Arc<throttle_sync::ThrottleSync>>,
     /// When the revocation feed was last read (`revocation_watch`).
     pub feed: Arc<revocation_watch::FeedHealth>,
 }

@@ -25,7 +25,8 @@
 //! of new keys costs the attacker the oldest counters, never this one's.
 //!
 //! Self sign-up is limited apart ([`Throttle::signup`]): per address, and by a much
-//! higher ceiling over all addresses. State is in memory per node.
+//! higher ceiling over all addresses. State is in memory per node; `throttle_sync` shares
+//! password-check outcomes between nodes.
 
 use super::throttle_state::{net, Blocked, Counter, Name, Net, State};
 use crate::domain::Epoch;
@@ -57,6 +58,10 @@ pub struct ThrottleConfig {
     pub signups_per_address: u32,
     /// Self sign-ups from all addresses together within `window`.
     pub signups_global: u32,
+    /// Share password-check outcomes between nodes through the database
+    /// (`service::throttle_sync`). Unset: shared on PostgreSQL, not on SQLite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared: Option<bool>,
 }
 
 impl Default for ThrottleConfig {
@@ -74,6 +79,7 @@ impl Default for ThrottleConfig {
             max_queued_hashes: 256,
             signups_per_address: 10,
             signups_global: 1_000,
+            shared: None,
         }
     }
 }
@@ -249,6 +255,29 @@ impl Throttle {
             Err(Blocked::Wait(retry)) => Err(retry),
             Err(Blocked::Busy) => Err(RetryAfter(1)),
         }
+    }
+
+    /// The keys a password check of `username` from `addr` is counted under, as text
+    /// for the shared events: a username digest and the address as counted.
+    pub(crate) fn shared_keys(username: &str, addr: IpAddr) -> (String, String) {
+        (Name::of(username).to_hex(), net(addr).to_text())
+    }
+
+    /// Counts another node's outcome as if it had happened here; false when the
+    /// event's keys are not the throttle's.
+    pub(crate) fn apply_shared(&self, name: &str, addr: &str, ok: bool, at: Epoch) -> bool {
+        let (Some(name), Some(addr)) = (Name::from_hex(name), Net::from_text(addr)) else {
+            return false;
+        };
+        if self.config.enabled {
+            let mut state = self.lock();
+            if ok {
+                state.success(name, addr, at, &self.config);
+            } else {
+                state.failure(name, addr, at, &self.config);
+            }
+        }
+        true
     }
 
     #[cfg(test)]

@@ -13,6 +13,22 @@ use std::net::IpAddr;
 pub(super) struct Name([u8; 16]);
 
 impl Name {
+    /// Hex, as the shared throttle events store it.
+    pub(super) fn to_hex(self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub(super) fn from_hex(hex: &str) -> Option<Self> {
+        let mut out = [0u8; 16];
+        if hex.len() != 32 {
+            return None;
+        }
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()?;
+        }
+        Some(Self(out))
+    }
+
     pub(super) fn of(username: &str) -> Self {
         let digest = Sha256::digest(username.as_bytes());
         let mut out = [0u8; 16];
@@ -25,6 +41,17 @@ impl Name {
 /// IPv6 by its /64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct Net(IpAddr);
+
+impl Net {
+    pub(super) fn to_text(self) -> String {
+        self.0.to_string()
+    }
+
+    /// A stored address, counted as the throttle counts addresses.
+    pub(super) fn from_text(text: &str) -> Option<Self> {
+        text.parse().ok().map(net)
+    }
+}
 
 pub(super) fn net(addr: IpAddr) -> Net {
     match addr {

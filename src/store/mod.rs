@@ -17,6 +17,7 @@ mod scopes;
 mod sessions;
 mod settings;
 mod stats;
+mod throttle_events;
 mod tokens;
 mod users;
 
@@ -30,6 +31,7 @@ pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
 pub use sessions::SessionRow;
 pub use stats::{AppUserCount, AppUserRow, EventCount, Rolled};
+pub use throttle_events::ThrottleEvent;
 pub use tokens::{
     NewToken, Refusal, Rotation, Standing, Successor, TokenPart, TokenRow, UserStanding,
 };

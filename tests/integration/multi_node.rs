@@ -4,7 +4,7 @@
 
 use crate::on_both_backends;
 use crate::portal_apps::{signed_in_with_app, value_after};
-use crate::support::app::{second_node, Client, TestApp};
+use crate::support::app::{second_node, spawn_with, Client, TestApp};
 use crate::support::browser::Browser;
 use crate::support::gateway::{fixture, Fixture, CONTEXT};
 use crate::support::{spawn_app, Backend};
@@ -189,7 +189,51 @@ async fn the_sign_up_switch_flipped_on_one_node_holds_on_another(b: Backend) {
     assert_eq!(done.location, "/signin?created=1");
 }
 
+/// Two wrong passwords on node A and one on node B, with three allowed per address:
+/// the statuses of the right password then tried on A and on B.
+async fn right_password_after_a_spread_spray(b: Backend, shared: bool) -> Option<(u16, u16)> {
+    let limits = move |c: &mut Config| {
+        c.oauth.throttling.shared = Some(shared);
+        c.oauth.throttling.address_max_failures = 3;
+    };
+    let a = spawn_with(b, limits).await?;
+    let node_b = second_node(&a, limits).await;
+    a.user("alice", "alice-password").await;
+    let c = a.client("alice", "password").await;
+    for node in [&a, &a, &node_b] {
+        let res = node.password_grant(&c, "alice", "wrong-password").await;
+        assert_eq!(res.status(), 400);
+    }
+    let on_a = a.password_grant(&c, "alice", "alice-password").await;
+    let on_b = node_b.password_grant(&c, "alice", "alice-password").await;
+    Some((on_a.status().as_u16(), on_b.status().as_u16()))
+}
+
+async fn wrong_passwords_spread_over_two_nodes_meet_the_limit_of_one(b: Backend) {
+    let Some(statuses) = right_password_after_a_spread_spray(b, true).await else {
+        return;
+    };
+    assert_eq!(
+        statuses,
+        (429, 429),
+        "three failures across the nodes block both"
+    );
+}
+
+async fn without_sharing_each_node_counts_only_its_own_failures(b: Backend) {
+    let Some(statuses) = right_password_after_a_spread_spray(b, false).await else {
+        return;
+    };
+    assert_eq!(
+        statuses,
+        (200, 200),
+        "two here and one there stay under three"
+    );
+}
+
 on_both_backends!(
+    wrong_passwords_spread_over_two_nodes_meet_the_limit_of_one,
+    without_sharing_each_node_counts_only_its_own_failures,
     a_new_secret_is_shown_once_on_whichever_node_serves_the_next_page,
     the_sign_up_switch_flipped_on_one_node_holds_on_another,
     a_token_revoked_on_one_node_is_refused_by_another_within_the_bound,
