@@ -6,7 +6,9 @@
 #   tests/bench/token_bench.sh [seconds-per-run]     (needs wrk and a release build)
 #
 # PHASES=password,refresh,introspection (the default) picks the endpoints to load;
-# SQLITE_ONLY=1 skips PostgreSQL; PORTICO_BIN=path benchmarks that binary instead of
+# THROTTLE=off (the default: the brute-force throttle off, the bare grant), local (on,
+# per node) or shared (on, outcomes shared through the database, as on PostgreSQL by
+# default) prices the throttle; SQLITE_ONLY=1 skips PostgreSQL; PORTICO_BIN=path benchmarks that binary instead of
 # this checkout's release build (to compare two builds in one session).
 # Prints a Markdown table; its last column is the CPU time the hypervisor took from this
 # machine during the phase (steal in /proc/stat), which stalls every connection at once.
@@ -41,7 +43,13 @@ bench_backend() { # backend url
   local backend=$1 db=$2 offset=$3
   local dir="$WORK/$backend"; mkdir -p "$dir"
   export PORTICO_DATABASE__URL="$db" PORTICO_SERVER__OFFSET="$offset" PORTICO_LOG__LEVEL=warn
-  export PORTICO_OAUTH__THROTTLING__ENABLED=false PORTICO_ADMIN_PASSWORD="bench-admin-password"
+  case "${THROTTLE:-off}" in
+    off) export PORTICO_OAUTH__THROTTLING__ENABLED=false ;;
+    local) export PORTICO_OAUTH__THROTTLING__ENABLED=true PORTICO_OAUTH__THROTTLING__SHARED=false ;;
+    shared) export PORTICO_OAUTH__THROTTLING__ENABLED=true PORTICO_OAUTH__THROTTLING__SHARED=true ;;
+    *) echo "THROTTLE must be off, local or shared"; exit 1 ;;
+  esac
+  export PORTICO_ADMIN_PASSWORD="bench-admin-password"
   ( cd "$dir" && "$BIN" migrate >/dev/null )
   ( cd "$dir" && echo "bench-user-password" | "$BIN" user create --username benchuser --password-stdin --json >/dev/null )
   local app keys
