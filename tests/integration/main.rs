@@ -3,6 +3,7 @@
 
 mod support;
 
+mod behind_proxy;
 mod cli_apis;
 mod gateway_hardening;
 mod gateway_proxy;
@@ -29,4 +30,3 @@ mod token_password;
 mod token_refresh;
 mod token_transport;
 mod token_values;
-mod trusted_proxies;

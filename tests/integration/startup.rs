@@ -216,6 +216,18 @@ fn configuration_errors_name_the_key_and_the_file() {
             "ServerURL",
         ),
         ("[nonsense]\n", "nonsense"),
+        (
+            "[server]\npublic_url = \"ftp://portal\"\n",
+            "server.public_url",
+        ),
+        (
+            "[gateway]\npublic_url = \"https://api.example.com/?x=1\"\n",
+            "gateway.public_url",
+        ),
+        (
+            "[server]\ntrusted_proxies = [\"10.0.0.0/33\"]\n",
+            "server.trusted_proxies",
+        ),
     ];
     for (toml, key) in cases {
         let err = failing_start(dir.path(), toml, &[]);

@@ -72,6 +72,14 @@ impl Config {
                 return fail(key, "must be at least 1".into());
             }
         }
+        for (key, value) in [
+            ("server.public_url", &self.server.public_url),
+            ("gateway.public_url", &self.gateway.public_url),
+        ] {
+            if let Some(msg) = value.as_deref().and_then(public_url_problem) {
+                return fail(key, msg);
+            }
+        }
         if let Err(msg) =
             crate::http::client_addr::TrustedProxies::parse(&self.server.trusted_proxies)
         {
@@ -178,20 +186,26 @@ impl Config {
 
     /// The HTTPS gateway's base URL as clients reach it (`[server] hostname`).
     pub fn gateway_url(&self) -> String {
-        format!(
-            "https://{}:{}",
-            self.server.hostname,
-            self.ports().gateway_https
-        )
+        match &self.gateway.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!(
+                "https://{}:{}",
+                self.server.hostname,
+                self.ports().gateway_https
+            ),
+        }
     }
 
     /// The portal's base URL as clients reach it.
     pub fn portal_url(&self) -> String {
-        format!(
-            "https://{}:{}",
-            self.server.hostname,
-            self.ports().portal_https
-        )
+        match &self.server.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!(
+                "https://{}:{}",
+                self.server.hostname,
+                self.ports().portal_https
+            ),
+        }
     }
 
     pub fn ports(&self) -> Ports {
@@ -258,4 +272,19 @@ fn describe(err: &figment::Error, file: &Option<PathBuf>) -> ConfigError {
         lines.push(format!("`{key}`{source}: {}", e.kind));
     }
     ConfigError(lines.join("; "))
+}
+
+/// Why `url` cannot be a public base URL: users are sent to it, so it must be an
+/// absolute http(s) URL with a host and nothing after the path.
+fn public_url_problem(url: &str) -> Option<String> {
+    match url::Url::parse(url) {
+        Ok(u) if !matches!(u.scheme(), "http" | "https") || u.host().is_none() => {
+            Some(format!("`{url}` is not an http(s) URL with a host"))
+        }
+        Ok(u) if u.query().is_some() || u.fragment().is_some() || !u.username().is_empty() => Some(
+            format!("`{url}` must not have credentials, a query or a fragment"),
+        ),
+        Ok(_) => None,
+        Err(e) => Some(format!("`{url}` is not a URL: {e}")),
+    }
 }

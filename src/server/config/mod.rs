@@ -49,6 +49,11 @@ pub struct ServerConfig {
     /// Load balancers (addresses or CIDR ranges) whose `Forwarded`/`X-Forwarded-For`
     /// give the client address used for throttling and logs; empty ignores those headers.
     pub trusted_proxies: Vec<String>,
+    /// The portal's address as users reach it behind a load balancer
+    /// (`https://portal.example.com`); links, the issuer in the metadata and the
+    /// introspection URL shown use it. Unset: `https://hostname:9443+offset`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -63,6 +68,7 @@ impl Default for ServerConfig {
             request_timeout_seconds: 60,
             max_connections: 10_000,
             trusted_proxies: Vec::new(),
+            public_url: None,
         }
     }
 }
@@ -112,6 +118,10 @@ pub struct GatewayConfig {
     /// Backends on this host's loopback addresses (except this server's own ports).
     /// True by default, for the single-node start in front of a local service.
     pub allow_loopback_backends: bool,
+    /// The gateway's address as clients reach it behind a load balancer; the portal's
+    /// cURL snippets, token URLs and API URLs use it. Unset: `https://hostname:8243+offset`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 impl Default for GatewayConfig {
@@ -123,6 +133,7 @@ impl Default for GatewayConfig {
             backend_timeout_seconds: 30,
             allow_private_backends: false,
             allow_loopback_backends: true,
+            public_url: None,
         }
     }
 }

@@ -1,7 +1,9 @@
-//! `[server] trusted_proxies`: behind a load balancer the throttle counts the client's
-//! address from forwarded headers; without the setting those headers change nothing.
+//! Behind a load balancer: `[server] trusted_proxies` makes the throttle count the
+//! client's address from forwarded headers (without it those headers change nothing),
+//! and the public URLs are what users are shown.
 
 use crate::on_both_backends;
+use crate::portal_apps::signed_in_with_app;
 use crate::support::app::{spawn_with, Client, TestApp};
 use crate::support::Backend;
 use portico::server::config::Config;
@@ -74,7 +76,38 @@ async fn without_trusted_proxies_a_forwarded_header_cannot_dodge_the_throttle(b:
     );
 }
 
+async fn the_public_urls_are_what_users_are_shown(b: Backend) {
+    let Some(app) = spawn_with(b, |c| {
+        c.server.public_url = Some("https://portal.example.com/".into());
+        c.gateway.public_url = Some("https://api.example.com".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let meta: serde_json::Value = app
+        .http
+        .get(app.portal("/.well-known/oauth-authorization-server"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meta["issuer"], "https://portal.example.com");
+    assert_eq!(
+        meta["token_endpoint"],
+        "https://portal.example.com/oauth2/token"
+    );
+    let (browser, id) = signed_in_with_app(&app, "alice").await;
+    let (_, page) = browser.get(&format!("/apps/{id}/keys/production")).await;
+    assert!(page.contains("https://api.example.com/token"), "{page}");
+    assert!(page.contains("https://portal.example.com/oauth2/introspect"));
+    assert!(!page.contains(&format!(":{}", app.ports.gateway_https)));
+}
+
 on_both_backends!(
+    the_public_urls_are_what_users_are_shown,
     behind_a_trusted_proxy_each_client_address_is_throttled_apart,
     without_trusted_proxies_a_forwarded_header_cannot_dodge_the_throttle,
 );
