@@ -47,20 +47,20 @@ impl FeedHealth {
 }
 
 impl Services {
-    /// Reads the feed once; true when it moved since `seen` (which is updated).
+    /// Reads the feed once; when it moved since `seen` (which is updated), forgets what
+    /// this node cached about tokens and consumer keys.
     pub async fn poll_revocation_feed(
         &self,
         seen: &mut Option<i64>,
-    ) -> Result<bool, super::ServiceError> {
+    ) -> Result<(), super::ServiceError> {
         let head = self.store.revocation_feed_head().await?;
         self.feed.mark_read();
-        let moved = seen.is_some_and(|s| s != head);
-        if moved {
+        if seen.is_some_and(|s| s != head) {
             self.store.note_remote_revocation();
             self.client_keys.forget_all();
         }
         *seen = Some(head);
-        Ok(moved)
+        Ok(())
     }
 
     /// Polls the feed every [`POLL`] until the task is dropped.
@@ -74,11 +74,11 @@ impl Services {
             loop {
                 tick.tick().await;
                 match services.poll_revocation_feed(&mut seen).await {
-                    Ok(_) if failing => {
+                    Ok(()) if failing => {
                         failing = false;
                         tracing::info!("the revocation feed answers again");
                     }
-                    Ok(_) => {}
+                    Ok(()) => {}
                     Err(e) if !failing => {
                         failing = true;
                         tracing::warn!(error = %e, "cannot read the revocation feed; token cache not trusted");

@@ -86,14 +86,8 @@ async fn the_public_urls_are_what_users_are_shown(b: Backend) {
         return;
     };
     let meta: serde_json::Value = app
-        .http
-        .get(app.portal("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(app.portal("/.well-known/oauth-authorization-server"))
+        .await;
     assert_eq!(meta["issuer"], "https://portal.example.com");
     assert_eq!(
         meta["token_endpoint"],

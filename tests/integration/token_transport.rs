@@ -151,14 +151,8 @@ async fn the_portal_port_serves_the_same_token_endpoint() {
 async fn discovery_metadata_lists_endpoints_grants_and_auth_methods() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
     let meta: Value = app
-        .http
-        .get(app.gateway("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(app.gateway("/.well-known/oauth-authorization-server"))
+        .await;
     let issuer = format!("https://localhost:{}", app.ports.portal_https);
     assert_eq!(meta["issuer"], issuer.as_str());
     assert_eq!(meta["token_endpoint"], format!("{issuer}/oauth2/token"));

@@ -184,27 +184,22 @@ impl Config {
             .or_else(|e| fail("log.level", e.to_string()))
     }
 
-    /// The HTTPS gateway's base URL as clients reach it (`[server] hostname`).
+    /// The HTTPS gateway's base URL as clients reach it: `[gateway] public_url`, else
+    /// `[server] hostname` and the gateway's port.
     pub fn gateway_url(&self) -> String {
-        match &self.gateway.public_url {
-            Some(url) => url.trim_end_matches('/').to_owned(),
-            None => format!(
-                "https://{}:{}",
-                self.server.hostname,
-                self.ports().gateway_https
-            ),
-        }
+        self.base_url(&self.gateway.public_url, self.ports().gateway_https)
     }
 
-    /// The portal's base URL as clients reach it.
+    /// The portal's base URL as clients reach it: `[server] public_url`, else
+    /// `[server] hostname` and the portal's port.
     pub fn portal_url(&self) -> String {
-        match &self.server.public_url {
+        self.base_url(&self.server.public_url, self.ports().portal_https)
+    }
+
+    fn base_url(&self, public: &Option<String>, port: u16) -> String {
+        match public {
             Some(url) => url.trim_end_matches('/').to_owned(),
-            None => format!(
-                "https://{}:{}",
-                self.server.hostname,
-                self.ports().portal_https
-            ),
+            None => format!("https://{}:{port}", self.server.hostname),
         }
     }
 

@@ -106,6 +106,12 @@ impl TestApp {
         format!("https://localhost:{}{path}", self.ports.gateway_https)
     }
 
+    /// A GET's JSON body.
+    pub async fn get_json(&self, url: String) -> serde_json::Value {
+        let res = self.http.get(url).send().await.expect("GET");
+        res.json().await.expect("a JSON body")
+    }
+
     pub fn gateway_http(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.ports.gateway_http)
     }
