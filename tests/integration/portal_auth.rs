@@ -102,8 +102,7 @@ async fn sign_in_sets_a_hardened_cookie_and_rotates_it(b: Backend) {
 }
 
 async fn wrong_passwords_are_refused_and_throttled(b: Backend) {
-    let slow = |c: &mut portico::server::config::Config| c.oauth.throttling.pair_base_delay = 60;
-    let Some(app) = crate::support::app::spawn_with(b, slow).await else {
+    let Some(app) = crate::support::app::spawn_app(b).await else {
         return;
     };
     app.user("alice", "alice-password").await;

@@ -130,10 +130,7 @@ async fn burst(
 }
 
 async fn fifty_parallel_wrong_passwords_hash_at_most_the_free_failures(b: Backend) {
-    // A long delay after the free failures: the 50 requests' TLS handshakes (debug
-    // build, two cores) can spread their arrival over more than the default one second,
-    // after which one more guess is allowed by design.
-    let Some(app) = spawn_with(b, |c| c.oauth.throttling.pair_base_delay = 600).await else {
+    let Some(app) = spawn_app(b).await else {
         return;
     };
     app.user("alice", "alice-password").await;
