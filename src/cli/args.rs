@@ -24,6 +24,9 @@ pub enum AdminCommand {
     /// Show and change portal settings stored in the database
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Machine credentials for nodes that use this key manager
+    #[command(subcommand)]
+    KeyManager(super::key_manager::KeyManagerCommand),
 }
 
 #[derive(Debug, Args)]

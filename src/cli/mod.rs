@@ -4,6 +4,7 @@
 mod admin;
 mod apis;
 mod args;
+mod key_manager;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -29,7 +30,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the portal (HTTPS 9443) and the gateway (HTTPS 8243, HTTP 8280), plus [server] offset
-    Serve,
+    Serve {
+        /// Run only this part of Portico (default: `[server] profile`, else all)
+        #[arg(long, value_enum)]
+        profile: Option<crate::server::config::Profile>,
+    },
     /// Apply database migrations and exit
     Migrate,
     #[command(flatten)]
@@ -38,7 +43,12 @@ pub enum Command {
 
 /// Runs the parsed command line; the result is the process exit code.
 pub async fn run(cli: Cli) -> i32 {
-    let mut config = match crate::server::config::Config::load(cli.config.as_deref()) {
+    let command = cli.command.unwrap_or(Command::Serve { profile: None });
+    let profile = match &command {
+        Command::Serve { profile } => *profile,
+        _ => None,
+    };
+    let mut config = match crate::server::config::Config::load_as(cli.config.as_deref(), profile) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("portico: {e}");
@@ -49,8 +59,8 @@ pub async fn run(cli: Cli) -> i32 {
         config.log.format = crate::server::config::LogFormat::Json;
     }
     crate::server::telemetry::init(&config.log);
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve::serve(config).await,
+    let result = match command {
+        Command::Serve { .. } => serve::serve(config).await,
         Command::Migrate => serve::migrate(config).await,
         Command::Admin(c) => admin::run(&config, c).await,
     };

@@ -5,6 +5,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+/// Seconds a client is told to wait when the key manager on another server is down.
+pub const UNAVAILABLE_RETRY_AFTER: u32 = 5;
+
 /// An OAuth error with how the client authenticated (which decides the challenge).
 pub struct OAuthFailure {
     pub error: OAuthError,
@@ -32,6 +35,7 @@ impl IntoResponse for OAuthFailure {
         let status = match &self.error {
             OAuthError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
             OAuthError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            OAuthError::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             OAuthError::Server(detail) => {
                 tracing::error!(target: "portico::oauth", error = %detail, "token endpoint failure");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -44,8 +48,17 @@ impl IntoResponse for OAuthFailure {
         };
         let mut res = no_store_json(status, &body);
         let h = res.headers_mut();
-        if let OAuthError::Throttled(secs) = self.error {
-            h.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        match self.error {
+            OAuthError::Throttled(secs) => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            }
+            OAuthError::TemporarilyUnavailable => {
+                h.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(UNAVAILABLE_RETRY_AFTER),
+                );
+            }
+            _ => {}
         }
         if status == StatusCode::UNAUTHORIZED && self.basic_used {
             h.insert(

@@ -110,6 +110,19 @@ fn refusal(e: GatewayError) -> Response {
             "not_subscribed",
             &format!("the token's application is not subscribed to the API `{api}`"),
         ),
+        GatewayError::KeyManagerDown(why) => {
+            tracing::warn!(reason = %why, "token check refused: the key manager is unavailable");
+            let mut res = plain_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "the key manager cannot check this token right now",
+            );
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(super::error::UNAVAILABLE_RETRY_AFTER),
+            );
+            res
+        }
         GatewayError::Internal => plain_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",

@@ -4,6 +4,8 @@ use super::serving::{Serving, Settings};
 use super::state::{AppState, Shared};
 use super::{telemetry, tls};
 use crate::http::client_addr::TrustedProxies;
+use crate::http::internal::client::KmClient;
+use crate::http::OAuthEndpoints;
 use crate::service::Services;
 use axum::http::{header, HeaderValue};
 use axum::Router;
@@ -38,8 +40,8 @@ pub struct Running {
     pub services: Services,
     handles: Vec<axum_server::Handle>,
     tasks: Vec<JoinHandle<std::io::Result<()>>>,
-    housekeeping: JoinHandle<()>,
-    revocation_watch: JoinHandle<()>,
+    /// Housekeeping, the revocation watch and the key-manager probe.
+    background: Vec<JoinHandle<()>>,
     grace: Duration,
 }
 
@@ -59,7 +61,12 @@ fn routes() -> Vec<AxumRouteListing> {
         .clone()
 }
 
-fn portal_router(state: AppState, hydrate: bool, request_timeout: Duration) -> Router {
+fn portal_router(
+    state: AppState,
+    hydrate: bool,
+    request_timeout: Duration,
+    oauth: &OAuthEndpoints,
+) -> Router {
     let trusted = trusted_proxies(&state);
     let routes = routes();
     let context = {
@@ -71,7 +78,7 @@ fn portal_router(state: AppState, hydrate: bool, request_timeout: Duration) -> R
     };
     let shell = move |options: LeptosOptions| crate::ui::shell(options, hydrate);
     let options = state.leptos_options.clone();
-    let router = crate::http::portal_routes()
+    let router = crate::http::portal_routes(oauth, state.services.clone())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -118,9 +125,31 @@ fn portal_router(state: AppState, hydrate: bool, request_timeout: Duration) -> R
     behind(router, trusted)
 }
 
-fn gateway_router(state: AppState, scheme: &'static str, request_timeout: Duration) -> Router {
+/// A `key-manager` node's one listener: OAuth endpoints and the internal API.
+fn key_manager_router(state: AppState, request_timeout: Duration) -> Router {
     let trusted = trusted_proxies(&state);
-    let router = crate::http::gateway_routes(request_timeout)
+    let router = crate::http::key_manager_routes(state.services.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            request_timeout,
+            crate::http::deadline::deadline,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(axum::middleware::from_fn(telemetry::log_request))
+        .with_state(state);
+    behind(router, trusted)
+}
+
+fn gateway_router(
+    state: AppState,
+    scheme: &'static str,
+    request_timeout: Duration,
+    oauth: &OAuthEndpoints,
+) -> Router {
+    let trusted = trusted_proxies(&state);
+    let router = crate::http::gateway_routes(request_timeout, oauth)
         .layer(axum::Extension(crate::http::gateway::Scheme(scheme)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -167,13 +196,26 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         .zip(config.tls.key_path.as_deref());
     let tls = tls::ensure_identity(configured, &config.server.data_dir, &config.server.hostname)?;
     let rustls = tls::rustls_config(&tls).await?;
+    let profile = config.server.profile;
+    let target = config.key_manager().map_err(|e| StartError::Config(e.0))?;
+    let oauth = match target {
+        // Its own pool: clients asking for tokens never hold up the gateway's token checks.
+        Some(target) => OAuthEndpoints::Forward(Arc::new(
+            KmClient::new(&target).map_err(StartError::Config)?,
+        )),
+        None => OAuthEndpoints::Here,
+    };
     let ports = config.ports();
     let ip = config.server.bind_address;
-    let portal = bind(ip, ports.portal_https)?;
-    let gateway_tls = bind(ip, ports.gateway_https)?;
-    let gateway_http = config
-        .gateway
-        .http_enabled
+    let portal = profile
+        .serves_portal()
+        .then(|| bind(ip, ports.portal_https))
+        .transpose()?;
+    let gateway_tls = profile
+        .serves_gateway()
+        .then(|| bind(ip, ports.gateway_https))
+        .transpose()?;
+    let gateway_http = (profile.serves_gateway() && config.gateway.http_enabled)
         .then(|| bind(ip, ports.gateway_http))
         .transpose()?;
 
@@ -186,8 +228,11 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         .site_root(site_root.as_str())
         .site_pkg_dir("pkg")
         .build();
-    let housekeeping = services.spawn_housekeeping(Duration::from_secs(3600));
-    let revocation_watch = services.spawn_revocation_watch();
+    let mut background = vec![
+        services.spawn_housekeeping(Duration::from_secs(3600)),
+        services.spawn_revocation_watch(),
+    ];
+    background.extend(services.spawn_key_manager_probe());
     let shared = |proxy| Shared {
         services: services.clone(),
         config: config.clone(),
@@ -208,28 +253,47 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         tls: tls.cloned(),
     };
     let mut serving = Serving::default();
-    let portal_app = portal_router(AppState::new(shared(new_proxy())), hydrate, request_timeout);
-    serving.on_this_runtime(portal, portal_app, settings(Some(&rustls)));
+    if let Some(portal) = portal {
+        let state = AppState::new(shared(new_proxy()));
+        let app = if profile.serves_pages() {
+            portal_router(state, hydrate, request_timeout, &oauth)
+        } else {
+            key_manager_router(state, request_timeout)
+        };
+        serving.on_this_runtime(portal, app, settings(Some(&rustls)));
+    }
     // The gateway: one runtime per core, each with its own backend pool (`serving`).
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let gateway_app = |scheme| {
-        move || gateway_router(AppState::new(shared(new_proxy())), scheme, request_timeout)
+        let oauth = oauth.clone();
+        let shared = &shared;
+        move || {
+            gateway_router(
+                AppState::new(shared(new_proxy())),
+                scheme,
+                request_timeout,
+                &oauth,
+            )
+        }
     };
     let bind_err = |addr| move |source| StartError::Bind { addr, source };
-    serving
-        .per_core(
-            gateway_tls,
-            cores,
-            gateway_app("https"),
-            settings(Some(&rustls)),
-        )
-        .map_err(bind_err(SocketAddr::new(ip, ports.gateway_https)))?;
+    if let Some(listener) = gateway_tls {
+        serving
+            .per_core(
+                listener,
+                cores,
+                gateway_app("https"),
+                settings(Some(&rustls)),
+            )
+            .map_err(bind_err(SocketAddr::new(ip, ports.gateway_https)))?;
+    }
     if let Some(listener) = gateway_http {
         serving
             .per_core(listener, cores, gateway_app("http"), settings(None))
             .map_err(bind_err(SocketAddr::new(ip, ports.gateway_http)))?;
     }
     tracing::info!(
+        profile = profile.as_str(),
         portal = ports.portal_https,
         gateway_https = ports.gateway_https,
         gateway_http = gateway_http_port(&config, ports),
@@ -242,8 +306,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         services,
         handles: serving.handles,
         tasks: serving.tasks,
-        housekeeping,
-        revocation_watch,
+        background,
         grace: Duration::from_secs(config.server.shutdown_timeout),
     })
 }
@@ -260,8 +323,9 @@ impl Running {
     /// Stops accepting, lets in-flight requests finish (up to the configured grace
     /// period), then closes the database pool.
     pub async fn shutdown(self) {
-        self.housekeeping.abort();
-        self.revocation_watch.abort();
+        for task in &self.background {
+            task.abort();
+        }
         for handle in &self.handles {
             handle.graceful_shutdown(Some(self.grace));
         }

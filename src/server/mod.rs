@@ -44,6 +44,13 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             throttling.window,
         ))
     });
+    let target = config.key_manager().map_err(|e| StartError::Config(e.0))?;
+    let key_manager = match target {
+        Some(target) => crate::service::KeyManager::Remote(Arc::new(
+            crate::http::internal::client::KmClient::new(&target).map_err(StartError::Config)?,
+        )),
+        None => crate::service::KeyManager::Local,
+    };
     Ok(Services {
         store,
         hasher: crate::crypto::PasswordHasher::bounded(config.oauth.throttling.max_queued_hashes),
@@ -68,5 +75,10 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         form_errors: Arc::new(form_errors),
         feed: Default::default(),
         throttle_sync,
+        key_manager,
+        key_manager_health: Default::default(),
+        node_credentials_cache: Arc::new(crate::service::node_auth::NodeCredentialCache::new(
+            Duration::from_secs(config.oauth.client_cache_seconds),
+        )),
     })
 }

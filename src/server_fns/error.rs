@@ -24,6 +24,8 @@ pub enum AppError {
     Csrf,
     #[error("Self sign-up is disabled. Ask an administrator for an account.")]
     SignupDisabled,
+    #[error("The key manager is not answering, so keys and tokens cannot be made right now. Try again shortly.")]
+    KeyManagerDown,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("The request could not be read: {0}")]
@@ -83,6 +85,10 @@ impl From<crate::service::ServiceError> for AppError {
             S::Forbidden => AppError::Forbidden,
             S::BadCredentials => AppError::invalid("password", "or username is not correct"),
             S::Throttled(s) => AppError::Throttled(s),
+            S::Unavailable(why) => {
+                tracing::warn!(reason = %why, "the key manager is unavailable");
+                AppError::KeyManagerDown
+            }
             S::Internal(detail) => {
                 tracing::error!(error = %detail, "portal request failed");
                 AppError::Internal
@@ -97,6 +103,7 @@ impl From<crate::service::oauth::OAuthError> for AppError {
         use crate::service::oauth::OAuthError as O;
         match e {
             O::Throttled(s) => AppError::Throttled(s),
+            O::TemporarilyUnavailable => AppError::KeyManagerDown,
             O::Server(detail) => {
                 tracing::error!(error = %detail, "portal token request failed");
                 AppError::Internal

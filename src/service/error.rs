@@ -19,6 +19,9 @@ pub enum ServiceError {
     /// Too many failed attempts; retry after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     Throttled(i64),
+    /// The key manager on another server did not answer; the reason is for logs.
+    #[error("the key manager is unavailable")]
+    Unavailable(String),
     /// Details are logged where the error arises; callers show a generic message.
     #[error("internal error")]
     Internal(String),

@@ -12,7 +12,7 @@ use super::{ServiceError, Services};
 use crate::crypto;
 use crate::domain::api::PathTemplate;
 use crate::domain::route::{ApiRoute, Resolution, ResourceRoute, RouteTable};
-use crate::store::{StoreError, TokenPart, TokenRow};
+use crate::store::TokenRow;
 use quick_cache::Equivalent;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -25,8 +25,12 @@ pub enum GatewayError {
     MethodNotAllowed(Vec<String>),
     MissingToken,
     InvalidToken(&'static str),
-    NotSubscribed { api: String },
+    NotSubscribed {
+        api: String,
+    },
     InsufficientScope(Vec<String>),
+    /// The key manager on another server cannot check the token: refused, never let by.
+    KeyManagerDown(String),
     Internal,
 }
 
@@ -167,11 +171,11 @@ impl Services {
     }
 
     /// The row of this access token, through the gateway's cache (keyed by the token's
-    /// digest, so the cache holds no usable token).
+    /// digest, so the cache holds no usable token), read from the key manager on a miss.
     pub(crate) async fn cached_token(
         &self,
         token: &str,
-    ) -> Result<Option<Arc<TokenRow>>, StoreError> {
+    ) -> Result<Option<Arc<TokenRow>>, ServiceError> {
         let digest = crypto::digest_bytes(token);
         let cache = &self.gateway.tokens;
         // Read the count first: a revocation committed after it outdates what is read.
@@ -183,11 +187,7 @@ impl Services {
                 return Ok(row);
             }
         }
-        let row = match super::oauth::token_by_value(&self.store, TokenPart::Access, token).await {
-            Ok(row) => Some(Arc::new(row)),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e),
-        };
+        let row = self.load_token(token).await?.map(Arc::new);
         cache.insert(digest, seen, row.clone());
         Ok(row)
     }
@@ -229,7 +229,10 @@ impl Services {
         let row = self
             .cached_token(token)
             .await
-            .map_err(internal)?
+            .map_err(|e| match e {
+                ServiceError::Unavailable(why) => GatewayError::KeyManagerDown(why),
+                other => internal(other),
+            })?
             .ok_or(GatewayError::InvalidToken("the access token is not valid"))?;
         if row.revoked_at.is_some() {
             return Err(GatewayError::InvalidToken("the access token was revoked"));

@@ -1,5 +1,5 @@
 use super::error::not_found;
-use super::{ServiceError, Services};
+use super::{KeyManager, ServiceError, Services};
 use crate::crypto;
 use crate::domain::{GrantTypes, KeyType, ValidationError};
 use crate::store::{ApplicationRow, KeyRow, StoreError};
@@ -22,9 +22,20 @@ pub struct GeneratedKeys {
 }
 
 impl Services {
-    /// Generates the application's key pair of one type; a second call for the same type is
-    /// refused (regenerate the secret instead).
+    /// Generates the application's key pair of one type, on the key manager; a second
+    /// call for the same type is refused (regenerate the secret instead).
     pub async fn generate_keys(
+        &self,
+        app: &ApplicationRow,
+        request: KeyRequest,
+    ) -> Result<GeneratedKeys, ServiceError> {
+        match &self.key_manager {
+            KeyManager::Local => self.generate_keys_here(app, request).await,
+            KeyManager::Remote(km) => Ok(self.remote(km.generate_keys(&app.id, &request)).await?),
+        }
+    }
+
+    async fn generate_keys_here(
         &self,
         app: &ApplicationRow,
         request: KeyRequest,
@@ -78,8 +89,21 @@ impl Services {
             .ok_or(ServiceError::NotFound("keys"))
     }
 
-    /// Replaces the consumer secret; the old one stops working at once.
+    /// Replaces the consumer secret, on the key manager; the old one stops working at once.
     pub async fn regenerate_secret(
+        &self,
+        app: &ApplicationRow,
+        key_type: KeyType,
+    ) -> Result<GeneratedKeys, ServiceError> {
+        match &self.key_manager {
+            KeyManager::Local => self.regenerate_secret_here(app, key_type).await,
+            KeyManager::Remote(km) => {
+                Ok(self.remote(km.regenerate_secret(&app.id, key_type)).await?)
+            }
+        }
+    }
+
+    async fn regenerate_secret_here(
         &self,
         app: &ApplicationRow,
         key_type: KeyType,

@@ -9,7 +9,9 @@ mod error;
 mod flash;
 pub mod gateway;
 mod housekeeping;
+mod key_manager;
 mod keys;
+pub mod node_auth;
 pub mod oauth;
 mod portal;
 pub mod revocation_watch;
@@ -30,6 +32,9 @@ pub use calls::CallRecorder;
 pub use clock::Clock;
 pub use error::ServiceError;
 pub use flash::Flash;
+pub use key_manager::{
+    KeyManager, KeyManagerHealth, PortalTokenCall, RemoteError, RemoteKeyManager, Reply,
+};
 pub use keys::{GeneratedKeys, KeyRequest};
 pub use oauth::TokenLifetimes;
 pub use portal::{OwnToken, PortalTokenKind};
@@ -66,4 +71,9 @@ pub struct Services {
     pub throttle_sync: Option<Arc<throttle_sync::ThrottleSync>>,
     /// When the revocation feed was last read (`revocation_watch`).
     pub feed: Arc<revocation_watch::FeedHealth>,
+    /// Where keys and tokens are made and checked: here, or on another server.
+    pub key_manager: KeyManager,
+    pub key_manager_health: Arc<KeyManagerHealth>,
+    /// Machine credentials of other nodes, recently checked (`node_auth`).
+    pub node_credentials_cache: Arc<node_auth::NodeCredentialCache>,
 }

@@ -38,6 +38,18 @@ impl Services {
         validity: Option<i64>,
         addr: IpAddr,
     ) -> Result<TokenResponse, OAuthError> {
+        if let super::KeyManager::Remote(km) = &self.key_manager {
+            let call = super::PortalTokenCall {
+                user_id: &user.id,
+                app_id: &app.id,
+                key_type,
+                kind: &kind,
+                scope,
+                validity,
+                client_ip: addr,
+            };
+            return Ok(self.remote(km.portal_token(call)).await?);
+        }
         let key = self.key_of(app, key_type).await.map_err(|e| match e {
             ServiceError::NotFound(_) => {
                 OAuthError::InvalidRequest("generate keys for this tab first".into())

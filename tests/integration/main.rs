@@ -16,6 +16,7 @@ mod portal_auth;
 mod portal_hardening;
 mod portal_render;
 mod revoke_introspect;
+mod split_gateway;
 mod startup;
 mod stats_access;
 mod stats_counting;

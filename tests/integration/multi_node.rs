@@ -13,21 +13,21 @@ use portico::server::config::Config;
 use std::time::{Duration, Instant};
 
 /// The documented bound on a revocation made on another node (README, "Many nodes").
-const BOUND: Duration = Duration::from_secs(2);
+pub(crate) const BOUND: Duration = Duration::from_secs(2);
 
 fn long_caches(c: &mut Config) {
     c.gateway.cache_seconds = 60;
     c.oauth.client_cache_seconds = 60;
 }
 
-async fn call(node: &TestApp, token: &str) -> u16 {
+pub(crate) async fn call(node: &TestApp, token: &str) -> u16 {
     let url = node.gateway(&format!("{CONTEXT}/menu"));
     let res = node.http.get(url).bearer_auth(token).send().await.unwrap();
     res.status().as_u16()
 }
 
 /// How long until `check` first holds, polled every 20 ms; panics after five bounds.
-async fn time_until<F, Fut>(mut check: F) -> Duration
+pub(crate) async fn time_until<F, Fut>(mut check: F) -> Duration
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,

@@ -1,7 +1,10 @@
 //! Loading and validating the configuration: file, environment, then checks that name
 //! the offending key and where its value came from.
 
-use super::{Config, ConfigError, Ports, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_PORT, PORTAL_HTTPS_PORT};
+use super::{
+    Config, ConfigError, KeyManagerTarget, Ports, Profile, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_PORT,
+    PORTAL_HTTPS_PORT,
+};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use std::path::{Path, PathBuf};
@@ -12,6 +15,11 @@ impl Config {
     /// Loads `explicit`, else `./deployment.toml` if present, else the defaults; then the
     /// environment overrides; then validates.
     pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_as(explicit, None)
+    }
+
+    /// As [`Config::load`], with `portico serve --profile` over the file and environment.
+    pub fn load_as(explicit: Option<&Path>, profile: Option<Profile>) -> Result<Self, ConfigError> {
         let file = match explicit {
             Some(p) if !p.is_file() => {
                 return Err(ConfigError(format!(
@@ -33,6 +41,9 @@ impl Config {
         );
         for (key, value) in secret_files_from_env()? {
             figment = figment.merge(Serialized::default(&key, value));
+        }
+        if let Some(profile) = profile {
+            figment = figment.merge(Serialized::default("server.profile", profile));
         }
         let config: Config = figment.extract().map_err(|e| describe(&e, &file))?;
         config.validate(&figment)?;
@@ -88,28 +99,8 @@ impl Config {
         if let Err(msg) = crate::store::DatabaseUrl::parse(&self.database.url) {
             return fail("database.url", msg);
         }
-        if let Some(url) = &self.apim.key_manager.configuration.server_url {
-            match url::Url::parse(url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
-                    // Ignoring it would leave a gateway issuing and validating tokens
-                    // itself while the operator believes another server does.
-                    return fail(
-                        "apim.key_manager.configuration.ServerURL",
-                        format!(
-                            "`{url}`: this release cannot use a key manager on another \
-                             server yet; remove the setting so this server is its own key \
-                             manager (nodes sharing one database already agree on tokens, \
-                             revocations and settings)"
-                        ),
-                    );
-                }
-                _ => {
-                    return fail(
-                        "apim.key_manager.configuration.ServerURL",
-                        format!("`{url}` is not an http(s) URL"),
-                    )
-                }
-            }
+        if let Err((key, msg)) = self.apim.key_manager.target(self.server.profile) {
+            return fail(key, msg);
         }
         if self.tls.cert_path.is_some() != self.tls.key_path.is_some() {
             return fail(
@@ -201,6 +192,15 @@ impl Config {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("https://{}:{port}", self.server.hostname),
         }
+    }
+
+    /// The remote key manager this node uses; `None` when it is its own. Asked again
+    /// where it is used, so a configuration built in code cannot slip past the rules.
+    pub fn key_manager(&self) -> Result<Option<KeyManagerTarget>, ConfigError> {
+        self.apim
+            .key_manager
+            .target(self.server.profile)
+            .map_err(|(key, msg)| ConfigError(format!("`{key}`: {msg}")))
     }
 
     pub fn ports(&self) -> Ports {

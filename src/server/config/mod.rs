@@ -2,7 +2,10 @@
 //! (and `PORTICO_SECTION__KEY_FILE` to read a secret from a file), then validation that names
 //! the offending key and where its value came from.
 
+mod key_manager;
 mod load;
+
+pub use key_manager::{ConfigSecret, KeyManagerConfig, KeyManagerTarget, Profile};
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -54,6 +57,8 @@ pub struct ServerConfig {
     /// introspection URL shown use it. Unset: `https://hostname:9443+offset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// Which part of Portico this process runs (`portico serve --profile` overrides it).
+    pub profile: Profile,
 }
 
 impl Default for ServerConfig {
@@ -69,6 +74,7 @@ impl Default for ServerConfig {
             max_connections: 10_000,
             trusted_proxies: Vec::new(),
             public_url: None,
+            profile: Profile::All,
         }
     }
 }
@@ -168,21 +174,6 @@ impl Default for OAuthConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ApimConfig {
     pub key_manager: KeyManagerConfig,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct KeyManagerConfig {
-    pub configuration: KeyManagerConnection,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct KeyManagerConnection {
-    /// A remote key manager (`https://km.example.com:9443/services/`); unset means this
-    /// server is its own key manager.
-    #[serde(rename = "ServerURL", alias = "serverurl")]
-    pub server_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

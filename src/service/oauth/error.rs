@@ -17,6 +17,9 @@ pub enum OAuthError {
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     Throttled(i64),
+    /// The key manager on another server did not answer; nothing was decided.
+    #[error("the key manager is unavailable; try again shortly")]
+    TemporarilyUnavailable,
     #[error("internal error")]
     Server(String),
 }
@@ -31,6 +34,7 @@ impl OAuthError {
             OAuthError::UnsupportedGrantType(_) => "unsupported_grant_type",
             OAuthError::InvalidScope(_) => "invalid_scope",
             OAuthError::Throttled(_) => "slow_down",
+            OAuthError::TemporarilyUnavailable => "temporarily_unavailable",
             OAuthError::Server(_) => "server_error",
         }
     }

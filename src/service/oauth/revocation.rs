@@ -22,7 +22,7 @@ impl Services {
                 TokenPart::Access => match self.cached_token(token).await {
                     Ok(Some(row)) => Ok(std::sync::Arc::unwrap_or_clone(row)),
                     Ok(None) => Err(StoreError::NotFound),
-                    Err(e) => Err(e),
+                    Err(e) => return Err(e.into()),
                 },
                 TokenPart::Refresh => super::token_by_value(&self.store, kind, token).await,
             };

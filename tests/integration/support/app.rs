@@ -12,7 +12,9 @@ pub struct TestApp {
     pub services: Services,
     pub ports: Ports,
     pub http: reqwest::Client,
-    _running: Running,
+    /// This node's certificate and key (generated in its data folder).
+    pub tls: portico::server::tls::TlsFiles,
+    running: Option<Running>,
     db_url: String,
     /// The database (dropped with the first node) and this node's data folder.
     _db: Option<TestDb>,
@@ -51,11 +53,38 @@ pub async fn second_node(first: &TestApp, tweak: impl Fn(&mut Config)) -> TestAp
     node(first.db_url.clone(), data, None, Some(dir), tweak).await
 }
 
+/// Another node on the database of `first`, on the ports of `offset` (to stand in for a
+/// node that was stopped there).
+pub async fn node_at(first: &TestApp, offset: u16, tweak: impl Fn(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().join("data");
+    node_on(
+        first.db_url.clone(),
+        data,
+        None,
+        Some(dir),
+        Some(offset),
+        tweak,
+    )
+    .await
+}
+
 async fn node(
     url: String,
     data: std::path::PathBuf,
     db: Option<TestDb>,
     dir: Option<tempfile::TempDir>,
+    tweak: impl Fn(&mut Config),
+) -> TestApp {
+    node_on(url, data, db, dir, None, tweak).await
+}
+
+async fn node_on(
+    url: String,
+    data: std::path::PathBuf,
+    db: Option<TestDb>,
+    dir: Option<tempfile::TempDir>,
+    offset: Option<u16>,
     tweak: impl Fn(&mut Config),
 ) -> TestApp {
     let mut config = Config::default();
@@ -69,7 +98,7 @@ async fn node(
     tweak(&mut config);
     let services = server::services(&config).await.expect("services");
     for _ in 0..20 {
-        config.server.offset = free_offset();
+        config.server.offset = offset.unwrap_or_else(free_offset);
         let config = Arc::new(config.clone());
         match server::start(config.clone(), services.clone()).await {
             Ok(running) => {
@@ -83,13 +112,18 @@ async fn node(
                     services,
                     ports: running.ports,
                     http,
-                    _running: running,
+                    tls: running.tls.clone(),
+                    running: Some(running),
                     db_url: url,
                     _db: db,
                     _dir: dir,
                 };
             }
-            Err(StartError::Bind { .. }) => continue,
+            Err(StartError::Bind { .. }) => {
+                if offset.is_some() {
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+            }
             Err(e) => panic!("start failed: {e}"),
         }
     }
@@ -97,6 +131,17 @@ async fn node(
 }
 
 impl TestApp {
+    /// Stops serving (as a killed process would stop answering); the data stays.
+    pub async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.shutdown().await;
+        }
+    }
+
+    pub fn offset(&self) -> u16 {
+        self.ports.portal_https - portico::server::config::PORTAL_HTTPS_PORT
+    }
+
     /// The database this app runs on, for a second server sharing it.
     pub fn database_url(&self) -> &str {
         &self.db_url

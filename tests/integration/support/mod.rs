@@ -4,6 +4,7 @@ pub mod browser;
 pub mod db;
 pub mod gateway;
 pub mod process;
+pub mod split;
 
 pub use app::{spawn_app, TestApp};
 pub use db::{Backend, TestDb};

@@ -1,0 +1,424 @@
+//! A gateway's or portal's client of the key manager's internal API: hyper's pooled
+//! HTTP/1.1 client over rustls, verifying the key manager's certificate against
+//! `[apim.key_manager] ca_cert_path` (else Mozilla's roots). Every call has a deadline;
+//! calls that change nothing are retried with backoff on a failed connection; at most
+//! `max_connections` calls are in flight at once.
+
+use super::{
+    KeysAnswer, KeysRequest, PortalTokenRequest, Refusal, ValidateAnswer, ValidateRequest,
+    CLIENT_ADDRESS_HEADER, NODE_HEADER, NODE_REFUSED_HEADER, PREFIX,
+};
+use crate::domain::KeyType;
+use crate::server::config::KeyManagerTarget;
+use crate::service::oauth::{OAuthError, TokenResponse};
+use crate::service::{
+    GeneratedKeys, KeyRequest, PortalTokenCall, PortalTokenKind, RemoteError, RemoteKeyManager,
+    Reply,
+};
+use crate::store::TokenRow;
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Answers larger than this are not read: every internal answer is a few hundred bytes.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// Waits before the second and third try of a call that changes nothing.
+const BACKOFF: [Duration; 2] = [Duration::from_millis(50), Duration::from_millis(200)];
+
+pub struct KmClient {
+    http: Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>,
+    origin: String,
+    credential: HeaderValue,
+    timeout: Duration,
+    slots: Semaphore,
+}
+
+fn tls_config(target: &KeyManagerTarget) -> Result<Option<rustls::ClientConfig>, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let Some(path) = &target.ca_cert_path else {
+        return Ok(None);
+    };
+    let where_ = "`apim.key_manager.ca_cert_path`";
+    let pem = std::fs::read(path)
+        .map_err(|e| format!("{where_}: cannot read {}: {e}", path.display()))?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| format!("{where_}: {} is not PEM: {e}", path.display()))?;
+        roots.add(cert).map_err(|e| {
+            format!(
+                "{where_}: {} holds an unusable certificate: {e}",
+                path.display()
+            )
+        })?;
+    }
+    if roots.is_empty() {
+        return Err(format!("{where_}: {} holds no certificate", path.display()));
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Some(config))
+}
+
+impl KmClient {
+    /// The client for `target`; an unreadable `ca_cert_path` stops the start here.
+    pub fn new(target: &KeyManagerTarget) -> Result<Self, String> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(target.connect_timeout));
+        let builder = hyper_rustls::HttpsConnectorBuilder::new();
+        let builder = match tls_config(target)? {
+            Some(config) => builder.with_tls_config(config),
+            None => builder
+                .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+                .map_err(|e| e.to_string())?,
+        };
+        let https = builder.https_only().enable_http1().wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(target.max_connections)
+            .pool_timer(TokioTimer::new())
+            .build(https);
+        let basic = STANDARD.encode(format!(
+            "{}:{}",
+            target.username,
+            SecretString::from(target.password.0.clone()).expose_secret()
+        ));
+        let mut credential = HeaderValue::from_str(&format!("Basic {basic}"))
+            .map_err(|_| "`apim.key_manager.username` holds characters a header cannot carry")?;
+        credential.set_sensitive(true);
+        Ok(Self {
+            http: client,
+            origin: target.origin.clone(),
+            credential,
+            timeout: target.timeout,
+            slots: Semaphore::new(target.max_connections),
+        })
+    }
+
+    fn request(&self, method: Method, path: &str, body: Body) -> Request<Body> {
+        let mut req = Request::new(body);
+        *req.method_mut() = method;
+        // The origin was checked when the configuration was loaded, the path is ours.
+        *req.uri_mut() = format!("{}{PREFIX}{path}", self.origin)
+            .parse()
+            .unwrap_or_default();
+        req.headers_mut()
+            .insert(NODE_HEADER, self.credential.clone());
+        req
+    }
+
+    /// Sends one request within the deadline. `retry` builds it again for another try
+    /// after a failed connection (only for calls that change nothing).
+    async fn send(
+        &self,
+        make: impl Fn() -> Request<Body>,
+        retry: bool,
+    ) -> Result<Response<Body>, RemoteError> {
+        let attempt = async {
+            let _slot = self.slots.acquire().await.map_err(|_| down("closed"))?;
+            let mut tries = 0;
+            loop {
+                match self.http.request(make()).await {
+                    Ok(res) => return Ok(res.map(Body::new)),
+                    Err(e) if retry && e.is_connect() && tries < BACKOFF.len() => {
+                        tokio::time::sleep(BACKOFF[tries]).await;
+                        tries += 1;
+                    }
+                    Err(e) => return Err(down(&describe(&e))),
+                }
+            }
+        };
+        let res = tokio::time::timeout(self.timeout, attempt)
+            .await
+            .map_err(|_| down("no answer within `apim.key_manager.timeout_seconds`"))??;
+        if res.headers().contains_key(NODE_REFUSED_HEADER) {
+            return Err(down(&format!(
+                "it refused this node's credential ({}): check `[apim.key_manager] username` \
+                 and `password` (made with `portico key-manager credential create`)",
+                res.status()
+            )));
+        }
+        Ok(res)
+    }
+
+    async fn call<A: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        retry: bool,
+    ) -> Result<(StatusCode, A), RemoteError> {
+        let json = serde_json::to_vec(body).map_err(|e| down(&e.to_string()))?;
+        let make = || {
+            let mut req = self.request(Method::POST, path, Body::from(json.clone()));
+            req.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            req
+        };
+        let res = self.send(make, retry).await?;
+        let status = res.status();
+        if status.is_server_error() {
+            return Err(down(&format!("it answered {status}")));
+        }
+        let bytes = read(res).await?;
+        let answer = serde_json::from_slice(&bytes)
+            .map_err(|e| down(&format!("its answer could not be read: {e}")))?;
+        Ok((status, answer))
+    }
+
+    async fn keys(&self, path: &str, req: KeysRequest) -> Result<GeneratedKeys, RemoteError> {
+        let (status, raw): (_, serde_json::Value) = self.call(path, &req, false).await?;
+        if status != StatusCode::OK {
+            let refusal: Refusal = serde_json::from_value(raw).map_err(|e| down(&e.to_string()))?;
+            return Err(RemoteError::Refused {
+                code: refusal.error,
+                message: refusal.message,
+            });
+        }
+        let answer: KeysAnswer = serde_json::from_value(raw).map_err(|e| down(&e.to_string()))?;
+        Ok(GeneratedKeys {
+            key: answer.key_row(&req.app_id, &req.key_type),
+            consumer_key: answer.consumer_key,
+            consumer_secret: SecretString::from(answer.consumer_secret),
+        })
+    }
+
+    /// Passes a client's OAuth request (`/token`, `/revoke`, `/introspect`) to the key
+    /// manager with its `Authorization`, body and address, and its answer back as sent.
+    pub async fn forward(
+        &self,
+        endpoint: &str,
+        req: axum::extract::Request,
+        client: std::net::IpAddr,
+    ) -> axum::response::Response {
+        let (parts, body) = req.into_parts();
+        let body = match axum::body::to_bytes(body, crate::http::MAX_FORM_BYTES).await {
+            Ok(b) => b,
+            Err(_) => {
+                return crate::http::error::plain_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "invalid_request",
+                    "the request body is too large",
+                )
+            }
+        };
+        let make = || {
+            let mut out = self.request(
+                parts.method.clone(),
+                &format!("/oauth2/{endpoint}"),
+                Body::from(body.clone()),
+            );
+            for name in [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT] {
+                for v in parts.headers.get_all(&name) {
+                    out.headers_mut().append(name.clone(), v.clone());
+                }
+            }
+            if let Ok(v) = HeaderValue::from_str(&client.to_string()) {
+                out.headers_mut().insert(CLIENT_ADDRESS_HEADER, v);
+            }
+            out
+        };
+        match self.send(make, false).await {
+            Ok(mut res) => {
+                crate::http::proxy::strip_hop_by_hop(res.headers_mut());
+                res
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "forwarding to the key manager failed");
+                crate::http::error::OAuthFailure {
+                    error: OAuthError::TemporarilyUnavailable,
+                    basic_used: false,
+                }
+                .into_response()
+            }
+        }
+    }
+}
+
+use axum::response::IntoResponse;
+
+fn down(why: &str) -> RemoteError {
+    RemoteError::Unavailable(why.to_owned())
+}
+
+/// A connection failure in words an operator can act on (a certificate problem names
+/// the setting that fixes it).
+fn describe(e: &hyper_util::client::legacy::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text = format!("{text}: {s}");
+        source = s.source();
+    }
+    if text.contains("certificate") || text.contains("UnknownIssuer") {
+        text.push_str(
+            "; to trust the key manager's certificate, name it (or its CA) in \
+             `[apim.key_manager] ca_cert_path`",
+        );
+    }
+    text
+}
+
+async fn read(res: Response<Body>) -> Result<Bytes, RemoteError> {
+    axum::body::to_bytes(res.into_body(), MAX_ANSWER_BYTES)
+        .await
+        .map_err(|e| down(&format!("its answer could not be read: {e}")))
+}
+
+fn oauth_error(status: StatusCode, raw: serde_json::Value, retry_after: Option<i64>) -> OAuthError {
+    let code = raw["error"].as_str().unwrap_or_default();
+    let text = raw["error_description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    match code {
+        "invalid_request" => OAuthError::InvalidRequest(text),
+        "invalid_client" => OAuthError::InvalidClient(text),
+        "invalid_grant" => OAuthError::InvalidGrant(text),
+        "unauthorized_client" => OAuthError::UnauthorizedClient(text),
+        "unsupported_grant_type" => OAuthError::UnsupportedGrantType(text),
+        "invalid_scope" => OAuthError::InvalidScope(text),
+        "slow_down" => OAuthError::Throttled(retry_after.unwrap_or(1)),
+        "temporarily_unavailable" => OAuthError::TemporarilyUnavailable,
+        _ => OAuthError::Server(format!("the key manager answered {status}: {code}")),
+    }
+}
+
+/// The token answer as it arrives (the service's type is built to be sent).
+#[derive(serde::Deserialize)]
+struct IssuedTokens {
+    scope: String,
+    expires_in: i64,
+    refresh_token: Option<String>,
+    access_token: String,
+}
+
+impl RemoteKeyManager for KmClient {
+    fn validate<'a>(&'a self, token: &'a str) -> Reply<'a, Option<TokenRow>> {
+        Box::pin(async move {
+            let req = ValidateRequest {
+                token: token.to_owned(),
+            };
+            let (status, answer): (_, ValidateAnswer) =
+                self.call("/tokens/validate", &req, true).await?;
+            if status != StatusCode::OK {
+                return Err(down(&format!("token check answered {status}")));
+            }
+            Ok(answer.token.map(TokenRow::from))
+        })
+    }
+
+    fn generate_keys<'a>(
+        &'a self,
+        app_id: &'a str,
+        req: &'a KeyRequest,
+    ) -> Reply<'a, GeneratedKeys> {
+        Box::pin(self.keys(
+            "/keys",
+            KeysRequest {
+                app_id: app_id.to_owned(),
+                key_type: req.key_type.as_str().to_owned(),
+                grant_types: Some(req.grant_types.to_list()),
+                access_token_validity: req.access_token_validity,
+            },
+        ))
+    }
+
+    fn regenerate_secret<'a>(
+        &'a self,
+        app_id: &'a str,
+        key_type: KeyType,
+    ) -> Reply<'a, GeneratedKeys> {
+        Box::pin(self.keys(
+            "/keys/secret",
+            KeysRequest {
+                app_id: app_id.to_owned(),
+                key_type: key_type.as_str().to_owned(),
+                grant_types: None,
+                access_token_validity: None,
+            },
+        ))
+    }
+
+    fn portal_token<'a>(&'a self, call: PortalTokenCall<'a>) -> Reply<'a, TokenResponse> {
+        Box::pin(async move {
+            let (kind, password) = match call.kind {
+                PortalTokenKind::Application => ("application", None),
+                PortalTokenKind::User { password } => {
+                    ("user", Some(password.expose_secret().to_owned()))
+                }
+            };
+            let req = PortalTokenRequest {
+                user_id: call.user_id.to_owned(),
+                app_id: call.app_id.to_owned(),
+                key_type: call.key_type.as_str().to_owned(),
+                kind: kind.to_owned(),
+                password,
+                scope: call.scope.to_owned(),
+                validity: call.validity,
+            };
+            let json = serde_json::to_vec(&req).map_err(|e| down(&e.to_string()))?;
+            let make = || {
+                let mut out = self.request(Method::POST, "/portal-token", Body::from(json.clone()));
+                out.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                if let Ok(v) = HeaderValue::from_str(&call.client_ip.to_string()) {
+                    out.headers_mut().insert(CLIENT_ADDRESS_HEADER, v);
+                }
+                out
+            };
+            let res = self.send(make, false).await?;
+            let status = res.status();
+            if status.is_server_error() {
+                return Err(down(&format!("it answered {status}")));
+            }
+            let retry_after = res
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()?.parse().ok());
+            let raw: serde_json::Value = serde_json::from_slice(&read(res).await?)
+                .map_err(|e| down(&format!("its answer could not be read: {e}")))?;
+            if status != StatusCode::OK {
+                return Err(RemoteError::OAuth(oauth_error(status, raw, retry_after)));
+            }
+            let t: IssuedTokens = serde_json::from_value(raw).map_err(|e| down(&e.to_string()))?;
+            Ok(TokenResponse {
+                scope: t.scope,
+                token_type: "Bearer",
+                expires_in: t.expires_in,
+                refresh_token: t.refresh_token,
+                access_token: t.access_token,
+            })
+        })
+    }
+
+    fn check(&self) -> Reply<'_, ()> {
+        Box::pin(async move {
+            let res = self
+                .send(|| self.request(Method::GET, "/check", Body::empty()), true)
+                .await?;
+            match res.status() {
+                StatusCode::OK => Ok(()),
+                s => Err(down(&format!("its check answered {s}"))),
+            }
+        })
+    }
+}
