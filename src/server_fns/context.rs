@@ -90,6 +90,7 @@ pub async fn attach_session(
         }),
         csrf: csrf.clone(),
         self_signup: services.self_signup_enabled().await.unwrap_or(false),
+        key_manager_down: services.key_manager_problem().is_some(),
     };
     req.extensions_mut().insert(info);
     let mut res = next.run(req).await;

@@ -16,6 +16,9 @@ pub struct SessionInfo {
     pub user: Option<Me>,
     pub csrf: String,
     pub self_signup: bool,
+    /// The key manager on another server is not answering: keys and tokens cannot be
+    /// made, and the pages say so.
+    pub key_manager_down: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,6 +38,13 @@ pub fn Header() -> impl IntoView {
             </a>
             {nav}
         </header>
+        {info.key_manager_down.then(|| view! {
+            <div class="banner" role="alert">
+                <strong>"The key manager is not answering."</strong>
+                " Keys and access tokens cannot be generated or regenerated until it is back; "
+                "everything else works. This page shows the current state when reloaded."
+            </div>
+        })}
     }
 }
 

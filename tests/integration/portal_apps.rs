@@ -36,7 +36,7 @@ pub(crate) fn value_after<'a>(html: &'a str, label: &str) -> Option<&'a str> {
     Some(&rest[open_end..close])
 }
 
-async fn generate(browser: &Browser, id: &str) -> (String, String) {
+pub(crate) async fn generate(browser: &Browser, id: &str) -> (String, String) {
     let from = format!("/apps/{id}/keys/production");
     let posted = browser
         .post(

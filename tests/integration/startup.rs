@@ -190,7 +190,7 @@ fn shutdown_finishes_a_request_in_flight() {
     assert!(status.success(), "{status}");
 }
 
-fn failing_start(dir: &std::path::Path, toml: &str, envs: &[(&str, &str)]) -> String {
+pub(crate) fn failing_start(dir: &std::path::Path, toml: &str, envs: &[(&str, &str)]) -> String {
     std::fs::write(dir.join("deployment.toml"), toml).unwrap();
     let mut cmd = command(dir);
     for (k, v) in envs {
@@ -270,33 +270,6 @@ fn migrate_runs_and_help_documents_every_command() {
     ] {
         assert!(help.contains(cmd), "{cmd} missing from --help");
     }
-}
-
-#[test]
-fn a_remote_key_manager_is_refused_rather_than_silently_ignored() {
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deployment.toml");
-    let text = std::fs::read_to_string(&example).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("deployment.toml");
-    std::fs::write(&file, &text).unwrap();
-    let config = portico::server::config::Config::load(Some(&file)).unwrap();
-    assert_eq!(
-        config.ports().portal_https,
-        9443,
-        "the example loads as shipped"
-    );
-
-    let remote = text.replace("# configuration.ServerURL", "configuration.ServerURL");
-    std::fs::write(&file, remote).unwrap();
-    let err = portico::server::config::Config::load(Some(&file))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("apim.key_manager.configuration.ServerURL")
-            && err.contains("https://km.example.com:9443/services/")
-            && err.contains("cannot use a key manager on another server"),
-        "{err}"
-    );
 }
 
 #[test]

@@ -85,8 +85,20 @@ fn KeysBody(tab: KeyTab) -> impl IntoView {
     }
 }
 
+/// Whether the key manager cannot make keys or tokens now, and a note saying so beside
+/// the buttons it disables.
+fn key_manager_down() -> (bool, Option<AnyView>) {
+    let down = use_context::<crate::server_fns::SessionInfo>().is_some_and(|i| i.key_manager_down);
+    let note = down.then(|| {
+        view! { <p class="hint warning">"Unavailable while the key manager is not answering."</p> }
+            .into_any()
+    });
+    (down, note)
+}
+
 #[component]
 fn GenerateKeysForm(tab: KeyTab) -> impl IntoView {
+    let (down, note) = key_manager_down();
     view! {
         <section class="card" aria-labelledby="generate">
             <h2 id="generate">"Generate Keys"</h2>
@@ -106,7 +118,8 @@ fn GenerateKeysForm(tab: KeyTab) -> impl IntoView {
                 </fieldset>
                 <Field name="validity" label="Access-token validity (seconds)" kind="number"
                     hint="Leave empty to use the application's validity"/>
-                <button class="button" type="submit">"Generate Keys"</button>
+                {note}
+                <button class="button" type="submit" disabled=down>"Generate Keys"</button>
             </PostForm>
         </section>
     }
@@ -121,6 +134,7 @@ fn KeyDetails(tab: KeyTab) -> impl IntoView {
         .access_token_validity
         .map_or("the application's".to_owned(), format_duration);
     let (app_id, key_type) = (tab.app.id.clone(), tab.key_type.clone());
+    let (down, note) = key_manager_down();
     view! {
         <section class="card" aria-labelledby="keys">
             <h2 id="keys">"Consumer key and secret"</h2>
@@ -145,7 +159,8 @@ fn KeyDetails(tab: KeyTab) -> impl IntoView {
                     <input type="hidden" name="key_type" value=key_type/>
                     <label class="check"><input type="checkbox" name="confirm" value="yes" required/>
                         " I understand the current secret stops working at once."</label>
-                    <button class="button danger" type="submit">"Regenerate Secret"</button>
+                    {note}
+                    <button class="button danger" type="submit" disabled=down>"Regenerate Secret"</button>
                 </PostForm>
             </details>
         </section>
@@ -163,6 +178,7 @@ fn KeyDetails(tab: KeyTab) -> impl IntoView {
 fn TokenDialog(tab: KeyTab) -> impl IntoView {
     let scopes = tab.scopes.join(", ");
     let issued = tab.issued.clone();
+    let (down, note) = key_manager_down();
     view! {
         <section class="card" aria-labelledby="token">
             <h2 id="token">"Access tokens"</h2>
@@ -190,7 +206,8 @@ fn TokenDialog(tab: KeyTab) -> impl IntoView {
                     <Field name="scope" label="Scopes (space-separated)" hint="Leave empty for `default`"/>
                     <p class="hint">"Scopes of the APIs this application subscribes to: " {scopes}</p>
                     <Field name="validity" label="Validity (seconds)" kind="number" hint="At most the key's validity"/>
-                    <button class="button" type="submit">"Generate"</button>
+                    {note}
+                    <button class="button" type="submit" disabled=down>"Generate"</button>
                 </PostForm>
             </details>
         </section>
