@@ -66,10 +66,21 @@ pub fn ensure_identity(
     if !names.iter().any(|n| n == hostname) {
         names.push(hostname.to_owned());
     }
-    let pair =
-        rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Generate(e.to_string()))?;
-    write_private(&key, pair.key_pair.serialize_pem().as_bytes()).map_err(write_err(&key))?;
-    std::fs::write(&cert, pair.cert.pem()).map_err(write_err(&cert))?;
+    let generate = || -> Result<(rcgen::Certificate, rcgen::KeyPair), rcgen::Error> {
+        let mut params = rcgen::CertificateParams::new(names)?;
+        // A name of its own: trust stores (nginx's, OpenSSL's) find a certificate by its
+        // subject, so nodes whose certificates all had one name could trust only one.
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        params.distinguished_name.push(
+            rcgen::DnType::CommonName,
+            format!("Portico {hostname} {}", &id[..12]),
+        );
+        let pair = rcgen::KeyPair::generate()?;
+        Ok((params.self_signed(&pair)?, pair))
+    };
+    let (generated, pair) = generate().map_err(|e| TlsError::Generate(e.to_string()))?;
+    write_private(&key, pair.serialize_pem().as_bytes()).map_err(write_err(&key))?;
+    std::fs::write(&cert, generated.pem()).map_err(write_err(&cert))?;
     Ok(TlsFiles {
         cert,
         key,

@@ -5,6 +5,7 @@ mod support;
 
 mod behind_proxy;
 mod cli_apis;
+mod deploy_reference;
 mod gateway_hardening;
 mod gateway_proxy;
 mod gateway_rules;

@@ -140,3 +140,43 @@ async fn an_unverifiable_certificate_is_named_with_the_setting_that_fixes_it(b: 
         "{err}"
     );
 }
+
+#[test]
+fn secrets_come_from_files_named_in_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("db-url");
+    std::fs::write(&db, format!("sqlite://{}/from-file.db\n", d.display())).unwrap();
+    let password = d.join("km-password");
+    std::fs::write(&password, "from-a-file\n").unwrap();
+    std::fs::write(
+        d.join("deployment.toml"),
+        "[server]\nprofile = \"gateway\"\n[apim.key_manager]\n\
+         service_url = \"https://km.example.com:9443\"\nusername = \"edge\"\n",
+    )
+    .unwrap();
+    let out = crate::support::process::command(d)
+        .arg("migrate")
+        .env("PORTICO_DATABASE__URL_FILE", &db)
+        .env("PORTICO_APIM__KEY_MANAGER__PASSWORD_FILE", &password)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        d.join("from-file.db").is_file(),
+        "the URL came from its file"
+    );
+    let out = crate::support::process::command(d)
+        .arg("migrate")
+        .env("PORTICO_DATABASE__URL_FILE", &db)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "without the password file: {stderr}"
+    );
+    assert!(stderr.contains("username` and `password"), "{stderr}");
+}

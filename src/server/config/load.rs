@@ -36,7 +36,11 @@ impl Config {
         }
         figment = figment.merge(
             Env::prefixed(ENV_PREFIX)
-                .filter(|k| k.as_str().contains("__") && !k.as_str().ends_with("_file"))
+                .filter(|k| {
+                    // `*_FILE` variables name files; `secret_files_from_env` reads them.
+                    let k = k.as_str().to_ascii_lowercase();
+                    k.contains("__") && !k.ends_with("_file")
+                })
                 .split("__"),
         );
         for (key, value) in secret_files_from_env()? {

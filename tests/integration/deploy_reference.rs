@@ -1,0 +1,224 @@
+//! `deploy/run.sh`, the reference deployment: nginx in front of two portal nodes and two
+//! gateway nodes, one key manager, one PostgreSQL, started and stopped by the script.
+
+use crate::support::backend::Backend as Upstream;
+use crate::support::process::command;
+use crate::support::{Backend, TestDb};
+use std::path::Path;
+use std::process::Command;
+
+/// A base offset whose ports and its five nodes' ports are all free.
+fn free_block() -> u16 {
+    loop {
+        let base = 10_000 + (rand::random::<u16>() % 40_000);
+        let free = (0..6).all(|i| {
+            [9443u16, 8243, 8280]
+                .iter()
+                .all(|p| std::net::TcpListener::bind(("127.0.0.1", p + base + i)).is_ok())
+        });
+        if free {
+            return base;
+        }
+    }
+}
+
+fn script(run_dir: &Path, db: &str, offset: u16, action: &str) -> std::process::Output {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/run.sh");
+    Command::new("bash")
+        .arg(path)
+        .arg(action)
+        .env("PORTICO_BIN", env!("CARGO_BIN_EXE_portico"))
+        .env("DATABASE_URL", db)
+        .env("RUN_DIR", run_dir)
+        .env("OFFSET", offset.to_string())
+        .output()
+        .expect("deploy/run.sh")
+}
+
+fn cli(km: &Path, args: &[&str], stdin: &str) -> serde_json::Value {
+    use std::io::Write;
+    let mut child = command(km)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{args:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn nginx_installed() -> bool {
+    let found = Command::new("nginx").arg("-v").output().is_ok();
+    if !found && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("nginx is required in CI (.ci/run installs it)");
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_deployment_starts_serves_through_nginx_and_stops() {
+    if !nginx_installed() {
+        eprintln!("skipping: nginx is not installed");
+        return;
+    }
+    let Some(db) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let run = tempfile::tempdir().unwrap();
+    let offset = free_block();
+    let out = script(run.path(), &db.url, offset, "start");
+    let log =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    let km = run.path().join("key-manager");
+    let upstream = Upstream::start().await;
+    cli(
+        &km,
+        &[
+            "user",
+            "create",
+            "--username",
+            "dev",
+            "--password-stdin",
+            "--json",
+        ],
+        "dev-password-1\n",
+    );
+    let api = cli(
+        &km,
+        &[
+            "api",
+            "create",
+            "--name",
+            "Shop",
+            "--version",
+            "1",
+            "--context",
+            "/shop/1",
+            "--backend",
+            &upstream.url,
+            "--publish",
+            "--json",
+        ],
+        "",
+    );
+    let api = api["id"].as_str().unwrap().to_owned();
+    cli(
+        &km,
+        &[
+            "api", "resource", "--api", &api, "--method", "get", "--path", "/menu", "--json",
+        ],
+        "",
+    );
+    let app = cli(
+        &km,
+        &[
+            "app", "create", "--owner", "dev", "--name", "Shop", "--json",
+        ],
+        "",
+    );
+    let app = app["id"].as_str().unwrap().to_owned();
+    cli(
+        &km,
+        &["app", "subscribe", "--app", &app, "--api", &api, "--json"],
+        "",
+    );
+    let keys = cli(&km, &["keys", "generate", "--app", &app, "--json"], "");
+
+    let http = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .timeout(crate::support::REQUEST_TIMEOUT)
+        .build()
+        .unwrap();
+    let (gateway, portal) = (8243 + offset, 9443 + offset);
+    let res = http
+        .post(format!("https://localhost:{gateway}/token"))
+        .basic_auth(
+            keys["consumer_key"].as_str().unwrap(),
+            keys["consumer_secret"].as_str(),
+        )
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "dev"),
+            ("password", "dev-password-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let token = body["access_token"].as_str().unwrap();
+    for _ in 0..6 {
+        let res = http
+            .get(format!("https://localhost:{gateway}/shop/1/menu"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let res = http
+            .get(format!("https://localhost:{portal}/signin"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    let metadata: serde_json::Value = http
+        .get(format!(
+            "https://localhost:{portal}/.well-known/oauth-authorization-server"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        metadata["issuer"],
+        format!("https://localhost:{portal}"),
+        "public_url"
+    );
+    let access = std::fs::read_to_string(run.path().join("nginx/access.log")).unwrap();
+    for node in [4, 5] {
+        let port = 8243 + offset + node;
+        assert!(
+            access.contains(&format!("127.0.0.1:{port}")),
+            "gateway node {node} served: {access}"
+        );
+    }
+    for node in [2, 3] {
+        let port = 9443 + offset + node;
+        assert!(
+            access.contains(&format!("127.0.0.1:{port}")),
+            "portal node {node} served: {access}"
+        );
+    }
+    let status = script(run.path(), &db.url, offset, "status");
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(
+        status.matches("\"status\":\"ready\"").count(),
+        5,
+        "{status}"
+    );
+
+    drop(http);
+    let out = script(run.path(), &db.url, offset, "stop");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for port in [gateway, portal, 9443 + offset + 1, 8243 + offset + 4] {
+        assert!(
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "{port} closed"
+        );
+    }
+}
