@@ -176,7 +176,10 @@ impl Services {
         }))
     }
 
-    pub(super) async fn load_token(&self, token: &str) -> Result<Option<TokenRow>, ServiceError> {
+    /// An access token's row as the key manager has it now: read from the database here,
+    /// or asked of the remote key manager. Never from a cache, so a node that has just
+    /// seen a revocation in the feed cannot be handed the row from before it.
+    pub(crate) async fn load_token(&self, token: &str) -> Result<Option<TokenRow>, ServiceError> {
         match &self.key_manager {
             KeyManager::Local => {
                 match super::oauth::token_by_value(

@@ -151,6 +151,21 @@ async fn a_token_revoked_on_the_key_manager_is_refused_by_every_gateway_within_t
         let took = time_until(|| async { call(node, &token).await == 401 }).await;
         assert!(took <= BOUND, "refused after {took:?}");
     }
+    // An admin locks the user on a portal node: neither the key manager nor the gateways
+    // made that revocation, and each must still honour it.
+    let portal = remote_node(&f.app, Profile::Portal, long).await;
+    let body: serde_json::Value = grant(&a, &f.client, "dev-password-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!((call(&a, &token).await, call(&b, &token).await), (200, 200));
+    portal.services.set_locked("dev", true).await.unwrap();
+    for node in [&a, &b] {
+        let took = time_until(|| async { call(node, &token).await == 401 }).await;
+        assert!(took <= BOUND, "refused after {took:?}");
+    }
 }
 
 async fn a_key_manager_that_stops_answering_is_met_with_503_and_recovered_from(b: Backend) {

@@ -141,11 +141,13 @@ fn failure(e: ServiceError) -> Response {
 }
 
 async fn validate(State(services): State<Services>, Json(req): Json<ValidateRequest>) -> Response {
-    match services.cached_token(&req.token).await {
+    // Not through this node's cache: the caller caches, and must get what the database
+    // says now (it may have seen a revocation in the feed before this node did).
+    match services.load_token(&req.token).await {
         Ok(row) => no_store_json(
             StatusCode::OK,
             &ValidateAnswer {
-                token: row.map(|r| WireToken::from(std::sync::Arc::unwrap_or_clone(r))),
+                token: row.map(WireToken::from),
             },
         ),
         Err(e) => failure(e),
