@@ -1,19 +1,22 @@
 //! Gateway proxying: what reaches the backend, streaming both ways, backend failures,
 //! and the calls recorded for statistics.
 
-use crate::on_both_backends;
 use crate::support::backend::Backend as Upstream;
 use crate::support::browser::Browser;
 use crate::support::gateway::fixture;
 use crate::support::Backend;
+use crate::{on_both_backends, on_every_topology};
 use portico::domain::stats::StatsRange;
 use std::time::Duration;
 
-on_both_backends!(
+on_every_topology!(
     requests_reach_the_backend_with_method_path_query_and_safe_headers,
     large_bodies_stream_both_ways,
-    backend_failures_are_502_504_or_passed_through,
     https_backends_are_reached_over_tls,
+);
+
+on_both_backends!(
+    backend_failures_are_502_504_or_passed_through,
     calls_are_recorded_for_the_applications_statistics,
 );
 
@@ -23,10 +26,10 @@ async fn requests_reach_the_backend_with_method_path_query_and_safe_headers(b: B
     };
     let token = f.token("update").await;
     let res = f
-        .app
+        .gw()
         .http
         .put(
-            f.app
+            f.gw()
                 .gateway("/pizzashack/1.0.0/order/42?size=large&x=%20y"),
         )
         .bearer_auth(&token)
@@ -60,9 +63,9 @@ async fn requests_reach_the_backend_with_method_path_query_and_safe_headers(b: B
 
     // Over the plain-HTTP listener, X-Forwarded-Proto says so.
     let res = f
-        .app
+        .gw()
         .http
-        .get(f.app.gateway_http("/pizzashack/1.0.0/menu"))
+        .get(f.gw().gateway_http("/pizzashack/1.0.0/menu"))
         .bearer_auth(&token)
         .send()
         .await
@@ -81,9 +84,9 @@ async fn large_bodies_stream_both_ways(b: Backend) {
         .iter()
         .fold(0u64, |s, b| s.wrapping_add(u64::from(*b)));
     let res = f
-        .app
+        .gw()
         .http
-        .post(f.app.gateway("/pizzashack/1.0.0/upload"))
+        .post(f.gw().gateway("/pizzashack/1.0.0/upload"))
         .bearer_auth(&token)
         .body(upload)
         .send()

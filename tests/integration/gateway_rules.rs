@@ -1,17 +1,20 @@
 //! Gateway decisions (RFC 6750): routing, token checks, subscriptions and scopes.
 
-use crate::on_both_backends;
 use crate::support::gateway::fixture;
 use crate::support::Backend;
+use crate::{on_both_backends, on_every_topology};
 use portico::service::ScopeInput;
 use portico::store::{DatabaseUrl, Store};
 
-on_both_backends!(
+on_every_topology!(
     the_seeds_scope_rule_lets_update_through_only_with_the_update_scope,
     any_one_of_a_resources_scopes_suffices,
     requests_without_a_usable_token_get_401_with_a_bearer_challenge,
-    an_application_must_be_subscribed_to_the_api,
+);
+
+on_both_backends!(
     unknown_paths_and_methods_are_404_and_405,
+    an_application_must_be_subscribed_to_the_api,
     revocation_here_takes_effect_at_once,
     revocation_elsewhere_takes_effect_within_the_cache_bound,
     role_restricted_scopes_go_only_to_users_with_the_role,
@@ -75,9 +78,9 @@ async fn requests_without_a_usable_token_get_401_with_a_bearer_challenge(b: Back
     assert!(challenge(&unknown).contains("error=\"invalid_token\""));
 
     let malformed = f
-        .app
+        .gw()
         .http
-        .get(f.app.gateway("/pizzashack/1.0.0/menu"))
+        .get(f.gw().gateway("/pizzashack/1.0.0/menu"))
         .header("authorization", "Bearer two words")
         .send()
         .await
@@ -86,7 +89,7 @@ async fn requests_without_a_usable_token_get_401_with_a_bearer_challenge(b: Back
     assert!(challenge(&malformed).contains("error=\"invalid_request\""));
 
     let token = f.token("read").await;
-    f.app.services.clock.advance(3601);
+    f.advance(3601);
     let expired = f.call("GET", "/menu", Some(&token)).await;
     assert_eq!(expired.status(), 401);
     let body: serde_json::Value = expired.json().await.unwrap();

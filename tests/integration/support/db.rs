@@ -7,6 +7,9 @@ use sqlx::{Connection, Executor, PgConnection};
 pub enum Backend {
     Sqlite,
     Postgres,
+    /// PostgreSQL, with the gateway on a node of its own whose key manager is another
+    /// node (`support::gateway::fixture` builds it; elsewhere it is `Postgres`).
+    Split,
 }
 
 pub fn postgres_admin_url() -> String {
@@ -33,7 +36,7 @@ impl TestDb {
                     pg_name: None,
                 })
             }
-            Backend::Postgres => {
+            Backend::Postgres | Backend::Split => {
                 let admin = postgres_admin_url();
                 let mut conn = match PgConnection::connect(&admin).await {
                     Ok(c) => c,
@@ -93,7 +96,7 @@ impl TestDb {
     pub async fn migrate_before(&self, backend: Backend, version: i64) {
         let dir = match backend {
             Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
+            Backend::Postgres | Backend::Split => "postgres",
         };
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("migrations")
@@ -111,7 +114,7 @@ impl TestDb {
         sqlx::any::install_default_drivers();
         let url = match backend {
             Backend::Sqlite => format!("{}?mode=rwc", self.url),
-            Backend::Postgres => self.url.clone(),
+            Backend::Postgres | Backend::Split => self.url.clone(),
         };
         let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
         migrator.run(&pool).await.expect("earlier migrations");
@@ -131,6 +134,28 @@ macro_rules! on_both_backends {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 super::$case($crate::support::Backend::Postgres).await;
+            }
+        }
+    )*};
+}
+
+/// As `on_both_backends`, plus a `split` test: the gateway on its own node, with the key
+/// manager on another (the same gateway behaviour, over the internal API).
+#[macro_export]
+macro_rules! on_every_topology {
+    ($($case:ident),* $(,)?) => {$(
+        mod $case {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$case($crate::support::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$case($crate::support::Backend::Postgres).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn split() {
+                super::$case($crate::support::Backend::Split).await;
             }
         }
     )*};

@@ -8,7 +8,10 @@ use portico::server::config::Config;
 use portico::service::{ApiInput, ScopeInput};
 
 pub struct Fixture {
+    /// The node that is its own key manager (and, unless `edge` is set, the gateway).
     pub app: TestApp,
+    /// A gateway-profile node using `app` as its key manager (`Backend::Split`).
+    pub edge: Option<TestApp>,
     pub api_id: String,
     /// An application of `dev` subscribed to the API.
     pub client: Client,
@@ -16,8 +19,19 @@ pub struct Fixture {
 
 pub const CONTEXT: &str = "/pizzashack/1.0.0";
 
-pub async fn fixture(b: Db, tweak: impl Fn(&mut Config)) -> Option<Fixture> {
-    let app = spawn_with(b, tweak).await?;
+pub async fn fixture(b: Db, tweak: impl Fn(&mut Config) + Clone) -> Option<Fixture> {
+    let split = b == Db::Split;
+    let app = match split {
+        true => {
+            let tweak = tweak.clone();
+            spawn_with(b, move |c| {
+                tweak(c);
+                c.server.profile = portico::server::config::Profile::KeyManager;
+            })
+            .await?
+        }
+        false => spawn_with(b, tweak.clone()).await?,
+    };
     let backend = Backend::start().await;
     let s = &app.services;
     for name in ["read", "update", "audit"] {
@@ -55,14 +69,34 @@ pub async fn fixture(b: Db, tweak: impl Fn(&mut Config)) -> Option<Fixture> {
         .await;
     let dev = s.user("dev").await.unwrap();
     s.subscribe(&dev, &client.app_id, &api.id).await.unwrap();
+    let edge = match split {
+        true => Some(
+            super::split::remote_node(&app, portico::server::config::Profile::Gateway, tweak).await,
+        ),
+        false => None,
+    };
     Some(Fixture {
         app,
+        edge,
         api_id: api.id,
         client,
     })
 }
 
 impl Fixture {
+    /// The node serving the gateway.
+    pub fn gw(&self) -> &TestApp {
+        self.edge.as_ref().unwrap_or(&self.app)
+    }
+
+    /// Moves every node's clock forward.
+    pub fn advance(&self, secs: i64) {
+        self.app.services.clock.advance(secs);
+        if let Some(edge) = &self.edge {
+            edge.services.clock.advance(secs);
+        }
+    }
+
     /// A user token for `dev` asking for `scope`.
     pub async fn token(&self, scope: &str) -> String {
         self.token_for(&self.client, scope).await
@@ -81,7 +115,7 @@ impl Fixture {
 
     async fn grant(&self, client: &Client, scope: &str) -> serde_json::Value {
         let res = self
-            .app
+            .gw()
             .token(
                 client,
                 &[
@@ -120,9 +154,9 @@ impl Fixture {
 
     /// `POST /revoke` of `token` with the fixture's client.
     pub async fn revoke(&self, token: &str) -> reqwest::Response {
-        self.app
+        self.gw()
             .http
-            .post(self.app.gateway("/revoke"))
+            .post(self.gw().gateway("/revoke"))
             .basic_auth(&self.client.id, Some(&self.client.secret))
             .form(&[("token", token)])
             .send()
@@ -144,7 +178,7 @@ impl Fixture {
         token: Option<&str>,
     ) -> reqwest::Response {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.app.http.request(method, self.app.gateway(path));
+        let mut req = self.gw().http.request(method, self.gw().gateway(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
