@@ -6,7 +6,8 @@
 #   - the same with the cache off ([gateway] cache_seconds = 0): every call a token
 #     check, by the database on the `all` node and by the internal API on the gateway;
 #   - the password grant through the gateway node's /token beside the key manager's own
-#     /oauth2/token, alternated twice (the machine's speed drifts within minutes).
+#     /oauth2/token, four rounds, alternating which goes first (the machine's speed
+#     drifts within minutes), and their mean.
 #
 #   tests/bench/split_bench.sh [seconds-per-run]     (needs wrk and a release build)
 #   BIN=/path/to/portico tests/bench/split_bench.sh  (that build instead of this tree's)
@@ -112,8 +113,18 @@ wait_for "http://127.0.0.1:$((8280 + GW))/ready"
 echo
 echo "| password grant | through the gateway node (/token) req/s (p50) | at the key manager (/oauth2/token) req/s (p50) | gateway / direct | errors |"
 echo "| --- | --- | --- | --- | --- |"
-for round in 1 2; do
-  read -r grps gp50 _ gerr _ < <(run_wrk "http://127.0.0.1:$((8280 + GW))/token" -s tests/bench/password.lua)
-  read -r drps dp50 _ derr _ < <(run_wrk "https://127.0.0.1:$((9443 + KM))/oauth2/token" -s tests/bench/password.lua)
+through() { run_wrk "http://127.0.0.1:$((8280 + GW))/token" -s tests/bench/password.lua; }
+direct() { run_wrk "https://127.0.0.1:$((9443 + KM))/oauth2/token" -s tests/bench/password.lua; }
+gsum=0 dsum=0
+# Which goes first alternates, so the machine's drift does not favour one side.
+for round in 1 2 3 4; do
+  if [ $((round % 2)) = 1 ]; then
+    read -r grps gp50 _ gerr _ < <(through); read -r drps dp50 _ derr _ < <(direct)
+  else
+    read -r drps dp50 _ derr _ < <(direct); read -r grps gp50 _ gerr _ < <(through)
+  fi
+  gsum=$(awk -v a="$gsum" -v b="$grps" 'BEGIN { print a + b }')
+  dsum=$(awk -v a="$dsum" -v b="$drps" 'BEGIN { print a + b }')
   echo "| round $round | $grps ($gp50) | $drps ($dp50) | $(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }') | $((gerr + derr)) |"
 done
+echo "| mean | $(awk -v s="$gsum" 'BEGIN { printf "%.1f", s / 4 }') | $(awk -v s="$dsum" 'BEGIN { printf "%.1f", s / 4 }') | $(awk -v g="$gsum" -v d="$dsum" 'BEGIN { printf "%.2f", g / d }') | |"
