@@ -1,22 +1,19 @@
+//! Binding the listeners of this node's profile, serving them, and shutting down.
+
 use super::config::{Config, Ports};
 use super::conn_limit::ConnectionLimit;
+use super::routers::{gateway_router, key_manager_router, portal_router, site_root};
 use super::serving::{Serving, Settings};
 use super::state::{AppState, Shared};
-use super::{telemetry, tls};
-use crate::http::client_addr::TrustedProxies;
+use super::tls;
 use crate::http::internal::client::KmClient;
 use crate::http::OAuthEndpoints;
 use crate::service::Services;
-use axum::http::{header, HeaderValue};
-use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -43,138 +40,6 @@ pub struct Running {
     /// Housekeeping, the revocation watch and the key-manager probe.
     background: Vec<JoinHandle<()>>,
     grace: Duration,
-}
-
-/// Where `cargo leptos build` leaves the client bundle (overridable as cargo-leptos does).
-fn site_root() -> String {
-    std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into())
-}
-
-/// The portal's routes, listed once per process. Leptos lists them by rendering the app
-/// with every resource load suppressed process-wide (a global flag), so listing them
-/// again while another server in this process renders a page left that page's data
-/// loading forever, and its request hanging.
-fn routes() -> Vec<AxumRouteListing> {
-    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES
-        .get_or_init(|| generate_route_list(crate::ui::App))
-        .clone()
-}
-
-fn portal_router(
-    state: AppState,
-    hydrate: bool,
-    request_timeout: Duration,
-    oauth: &OAuthEndpoints,
-) -> Router {
-    let trusted = trusted_proxies(&state);
-    let routes = routes();
-    let context = {
-        let state = state.clone();
-        move || {
-            provide_context(state.services.clone());
-            provide_context(state.config.clone());
-        }
-    };
-    let shell = move |options: LeptosOptions| crate::ui::shell(options, hydrate);
-    let options = state.leptos_options.clone();
-    let router = crate::http::portal_routes(oauth, state.services.clone())
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
-            shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.services.clone(),
-            crate::server_fns::context::attach_session,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.services.clone(),
-            crate::http::form_errors::sign_form_errors,
-        ))
-        .layer(axum::middleware::from_fn(
-            crate::http::body::limit_form_posts,
-        ))
-        .layer(axum::middleware::from_fn(
-            crate::http::page_headers::page_headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            request_timeout,
-            crate::http::deadline::deadline,
-        ))
-        .layer(axum::middleware::from_fn(telemetry::log_request))
-        .with_state(state);
-    behind(router, trusted)
-}
-
-/// A `key-manager` node's one listener: OAuth endpoints and the internal API.
-fn key_manager_router(state: AppState, request_timeout: Duration) -> Router {
-    let trusted = trusted_proxies(&state);
-    let router = crate::http::key_manager_routes(state.services.clone())
-        .layer(axum::middleware::from_fn_with_state(
-            request_timeout,
-            crate::http::deadline::deadline,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(axum::middleware::from_fn(telemetry::log_request))
-        .with_state(state);
-    behind(router, trusted)
-}
-
-fn gateway_router(
-    state: AppState,
-    scheme: &'static str,
-    request_timeout: Duration,
-    oauth: &OAuthEndpoints,
-) -> Router {
-    let trusted = trusted_proxies(&state);
-    let router = crate::http::gateway_routes(request_timeout, oauth)
-        .layer(axum::Extension(crate::http::gateway::Scheme(scheme)))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(axum::middleware::from_fn(telemetry::log_request))
-        .with_state(state);
-    behind(router, trusted)
-}
-
-fn trusted_proxies(state: &AppState) -> TrustedProxies {
-    // Validated when the configuration was loaded.
-    TrustedProxies::parse(&state.config.server.trusted_proxies).unwrap_or_default()
-}
-
-/// The router, reading the client's address from trusted proxies' headers when any are
-/// configured (and at no cost per request when none are).
-fn behind(router: Router, trusted: TrustedProxies) -> Router {
-    if trusted.is_empty() {
-        return router;
-    }
-    router.layer(axum::middleware::from_fn_with_state(
-        trusted,
-        crate::http::client_addr::resolve,
-    ))
 }
 
 fn bind(ip: std::net::IpAddr, port: u16) -> Result<std::net::TcpListener, StartError> {

@@ -2,7 +2,7 @@
 //! gateway nodes, one key manager, one PostgreSQL, started and stopped by the script.
 
 use crate::support::backend::Backend as Upstream;
-use crate::support::process::command;
+use crate::support::process::provision_shop;
 use crate::support::{Backend, TestDb};
 use std::path::Path;
 use std::process::Command;
@@ -35,25 +35,6 @@ fn script(run_dir: &Path, db: &str, offset: u16, action: &str) -> std::process::
         .expect("deploy/run.sh")
 }
 
-fn cli(km: &Path, args: &[&str], stdin: &str) -> serde_json::Value {
-    use std::io::Write;
-    let mut child = command(km)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 fn nginx_installed() -> bool {
     let found = Command::new("nginx").arg("-v").output().is_ok();
     if !found && std::env::var("CI").is_ok_and(|v| v == "true") {
@@ -79,58 +60,7 @@ async fn the_reference_deployment_starts_serves_through_nginx_and_stops() {
     assert!(out.status.success(), "{log}");
     let km = run.path().join("key-manager");
     let upstream = Upstream::start().await;
-    cli(
-        &km,
-        &[
-            "user",
-            "create",
-            "--username",
-            "dev",
-            "--password-stdin",
-            "--json",
-        ],
-        "dev-password-1\n",
-    );
-    let api = cli(
-        &km,
-        &[
-            "api",
-            "create",
-            "--name",
-            "Shop",
-            "--version",
-            "1",
-            "--context",
-            "/shop/1",
-            "--backend",
-            &upstream.url,
-            "--publish",
-            "--json",
-        ],
-        "",
-    );
-    let api = api["id"].as_str().unwrap().to_owned();
-    cli(
-        &km,
-        &[
-            "api", "resource", "--api", &api, "--method", "get", "--path", "/menu", "--json",
-        ],
-        "",
-    );
-    let app = cli(
-        &km,
-        &[
-            "app", "create", "--owner", "dev", "--name", "Shop", "--json",
-        ],
-        "",
-    );
-    let app = app["id"].as_str().unwrap().to_owned();
-    cli(
-        &km,
-        &["app", "subscribe", "--app", &app, "--api", &api, "--json"],
-        "",
-    );
-    let keys = cli(&km, &["keys", "generate", "--app", &app, "--json"], "");
+    let (key, secret) = provision_shop(&km, &upstream.url);
 
     let http = reqwest::Client::builder()
         .danger_accept_invalid_certs(true)
@@ -140,10 +70,7 @@ async fn the_reference_deployment_starts_serves_through_nginx_and_stops() {
     let (gateway, portal) = (8243 + offset, 9443 + offset);
     let res = http
         .post(format!("https://localhost:{gateway}/token"))
-        .basic_auth(
-            keys["consumer_key"].as_str().unwrap(),
-            keys["consumer_secret"].as_str(),
-        )
+        .basic_auth(&key, Some(&secret))
         .form(&[
             ("grant_type", "password"),
             ("username", "dev"),

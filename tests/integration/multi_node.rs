@@ -3,7 +3,7 @@
 //! their expiry, can explain a revocation honoured on another node.
 
 use crate::on_both_backends;
-use crate::portal_apps::{signed_in_with_app, value_after};
+use crate::portal_apps::{post_generate, signed_in_with_app, value_after};
 use crate::support::app::{second_node, spawn_with, Client, TestApp};
 use crate::support::browser::Browser;
 use crate::support::gateway::{fixture, Fixture, CONTEXT};
@@ -139,18 +139,7 @@ async fn a_new_secret_is_shown_once_on_whichever_node_serves_the_next_page(b: Ba
     let node_b = second_node(&a, |_| {}).await;
     let (on_a, id) = signed_in_with_app(&a, "alice").await;
     let page = format!("/apps/{id}/keys/production");
-    let posted = on_a
-        .post(
-            &page,
-            "generate_keys",
-            &[
-                ("app_id", id.as_str()),
-                ("key_type", "production"),
-                ("grant_password", "on"),
-                ("validity", ""),
-            ],
-        )
-        .await;
+    let posted = post_generate(&on_a, &id).await;
     assert!(posted.error().is_none(), "{posted:?}");
     let on_b = on_a.at(&node_b);
     let (status, html) = on_b.get(&page).await;

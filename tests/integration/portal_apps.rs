@@ -2,7 +2,7 @@
 //! every call.
 
 use crate::on_both_backends;
-use crate::support::browser::Browser;
+use crate::support::browser::{Browser, Posted};
 use crate::support::{spawn_app, Backend, TestApp};
 
 /// Signs `user` in and creates one application through the UI; returns its id.
@@ -36,21 +36,22 @@ pub(crate) fn value_after<'a>(html: &'a str, label: &str) -> Option<&'a str> {
     Some(&rest[open_end..close])
 }
 
+/// Posts Generate Keys (password and client credentials) on the production tab.
+pub(crate) async fn post_generate(browser: &Browser, id: &str) -> Posted {
+    let from = format!("/apps/{id}/keys/production");
+    let form = [
+        ("app_id", id),
+        ("key_type", "production"),
+        ("grant_password", "on"),
+        ("grant_client_credentials", "on"),
+        ("validity", ""),
+    ];
+    browser.post(&from, "generate_keys", &form).await
+}
+
 pub(crate) async fn generate(browser: &Browser, id: &str) -> (String, String) {
     let from = format!("/apps/{id}/keys/production");
-    let posted = browser
-        .post(
-            &from,
-            "generate_keys",
-            &[
-                ("app_id", id),
-                ("key_type", "production"),
-                ("grant_password", "on"),
-                ("grant_client_credentials", "on"),
-                ("validity", ""),
-            ],
-        )
-        .await;
+    let posted = post_generate(browser, id).await;
     assert!(posted.error().is_none(), "{posted:?}");
     let (_, page) = browser.get(&from).await;
     let key = value_after(&page, "Consumer key").unwrap().to_owned();

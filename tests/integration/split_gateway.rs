@@ -21,6 +21,16 @@ async fn grant(node: &TestApp, client: &Client, password: &str) -> reqwest::Resp
     node.password_grant(client, "dev", password).await
 }
 
+/// An access token for `dev`, asked for through `node`.
+async fn access_token(node: &TestApp, client: &Client) -> String {
+    let body: serde_json::Value = grant(node, client, "dev-password-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
 async fn a_gateway_node_passes_token_requests_to_the_key_manager_and_hashes_nothing(b: Backend) {
     let Some(f) = key_manager(b).await else {
         return;
@@ -129,12 +139,7 @@ async fn a_token_revoked_on_the_key_manager_is_refused_by_every_gateway_within_t
     let long = |c: &mut portico::server::config::Config| c.gateway.cache_seconds = 60;
     let a = remote_node(&f.app, Profile::Gateway, long).await;
     let b = remote_node(&f.app, Profile::Gateway, long).await;
-    let body: serde_json::Value = grant(&a, &f.client, "dev-password-1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = body["access_token"].as_str().unwrap().to_owned();
+    let token = access_token(&a, &f.client).await;
     assert_eq!(call(&a, &token).await, 200, "issued through A");
     assert_eq!(call(&b, &token).await, 200, "works on B");
     let res = f
@@ -154,12 +159,7 @@ async fn a_token_revoked_on_the_key_manager_is_refused_by_every_gateway_within_t
     // An admin locks the user on a portal node: neither the key manager nor the gateways
     // made that revocation, and each must still honour it.
     let portal = remote_node(&f.app, Profile::Portal, long).await;
-    let body: serde_json::Value = grant(&a, &f.client, "dev-password-1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = body["access_token"].as_str().unwrap().to_owned();
+    let token = access_token(&a, &f.client).await;
     assert_eq!((call(&a, &token).await, call(&b, &token).await), (200, 200));
     portal.services.set_locked("dev", true).await.unwrap();
     for node in [&a, &b] {
@@ -173,18 +173,8 @@ async fn a_key_manager_that_stops_answering_is_met_with_503_and_recovered_from(b
         return;
     };
     let gw = remote_node(&f.app, Profile::Gateway, |c| c.gateway.cache_seconds = 60).await;
-    let body: serde_json::Value = grant(&gw, &f.client, "dev-password-1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cached = body["access_token"].as_str().unwrap().to_owned();
-    let body: serde_json::Value = grant(&gw, &f.client, "dev-password-1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let uncached = body["access_token"].as_str().unwrap().to_owned();
+    let cached = access_token(&gw, &f.client).await;
+    let uncached = access_token(&gw, &f.client).await;
     assert_eq!(call(&gw, &cached).await, 200);
     f.app.stop().await;
 

@@ -4,7 +4,7 @@
 
 use crate::multi_node::time_until;
 use crate::on_both_backends;
-use crate::portal_apps::{generate, signed_in_with_app, value_after};
+use crate::portal_apps::{generate, post_generate, signed_in_with_app, value_after};
 use crate::support::app::TestApp;
 use crate::support::browser::Browser;
 use crate::support::split::{key_manager, remote_node, restart_key_manager};
@@ -93,18 +93,7 @@ async fn the_portal_says_when_the_key_manager_is_down_and_recovers_by_itself(b: 
     assert!(!page.contains("key manager is not answering"));
     f.app.stop().await;
 
-    let posted = browser
-        .post(
-            &from,
-            "generate_keys",
-            &[
-                ("app_id", id.as_str()),
-                ("key_type", "production"),
-                ("grant_password", "on"),
-                ("validity", ""),
-            ],
-        )
-        .await;
+    let posted = post_generate(&browser, &id).await;
     assert!(posted.error().is_some(), "refused");
     let (_, page) = browser.get(&posted.location).await;
     assert!(

@@ -4,7 +4,7 @@
 
 use crate::support::app::free_offset;
 use crate::support::backend::Backend as Upstream;
-use crate::support::process::{admin_json, command, Portico};
+use crate::support::process::{admin_json, command, provision_shop, Portico};
 use crate::support::{Backend, TestDb};
 use std::path::Path;
 
@@ -57,61 +57,6 @@ async fn call(http: &reqwest::Client, port: u16, token: &str) -> u16 {
     res.status().as_u16()
 }
 
-/// The shop API in front of `upstream`, and `dev`'s application subscribed to it, made
-/// with the CLI on the key manager's side; returns the consumer key and secret.
-fn provision(km: &Path, upstream: &str) -> (String, String) {
-    let run = |args: &[&str], stdin: &str| admin_json(km, args, stdin);
-    run(
-        &[
-            "user",
-            "create",
-            "--username",
-            "dev",
-            "--password-stdin",
-            "--json",
-        ],
-        "dev-password-1\n",
-    );
-    let api = run(
-        &[
-            "api",
-            "create",
-            "--name",
-            "Shop",
-            "--version",
-            "1",
-            "--context",
-            "/shop/1",
-            "--backend",
-            upstream,
-            "--publish",
-            "--json",
-        ],
-        "",
-    );
-    let api = api["id"].as_str().unwrap().to_owned();
-    run(
-        &[
-            "api", "resource", "--api", &api, "--method", "get", "--path", "/menu", "--json",
-        ],
-        "",
-    );
-    let app = run(
-        &[
-            "app", "create", "--owner", "dev", "--name", "Shop", "--json",
-        ],
-        "",
-    );
-    let app = app["id"].as_str().unwrap().to_owned();
-    run(
-        &["app", "subscribe", "--app", &app, "--api", &api, "--json"],
-        "",
-    );
-    let keys = run(&["keys", "generate", "--app", &app, "--json"], "");
-    let field = |k: &str| keys[k].as_str().unwrap().to_owned();
-    (field("consumer_key"), field("consumer_secret"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn separate_processes_share_the_work_on_one_postgresql() {
     let Some(db) = TestDb::new(Backend::Postgres).await else {
@@ -140,7 +85,7 @@ async fn separate_processes_share_the_work_on_one_postgresql() {
     );
     assert_eq!(user, "edge");
     assert!(password.len() >= 43, "high entropy");
-    let (key, secret) = provision(km_dir, &upstream.url);
+    let (key, secret) = provision_shop(km_dir, &upstream.url);
     let cert = km_dir.join("data/tls/portico.crt");
 
     // Gateway A by its file; gateway B's file says nothing of a profile: the flag decides.

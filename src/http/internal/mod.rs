@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod client;
+mod remote;
 
 use crate::domain::Epoch;
 use crate::store::{KeyRow, TokenRow};

@@ -122,20 +122,26 @@ impl TestDb {
     }
 }
 
+/// One test module per case, with a test per named backend.
+#[macro_export]
+macro_rules! backend_cases {
+    ($case:ident: $($test:ident => $backend:ident),*) => {
+        mod $case {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$case($crate::support::Backend::$backend).await;
+                }
+            )*
+        }
+    };
+}
+
 /// Generates a `sqlite` and a `postgres` test for each named `async fn(Backend)`.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($case:ident),* $(,)?) => {$(
-        mod $case {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$case($crate::support::Backend::Sqlite).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$case($crate::support::Backend::Postgres).await;
-            }
-        }
+        $crate::backend_cases!($case: sqlite => Sqlite, postgres => Postgres);
     )*};
 }
 
@@ -144,19 +150,6 @@ macro_rules! on_both_backends {
 #[macro_export]
 macro_rules! on_every_topology {
     ($($case:ident),* $(,)?) => {$(
-        mod $case {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$case($crate::support::Backend::Sqlite).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$case($crate::support::Backend::Postgres).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn split() {
-                super::$case($crate::support::Backend::Split).await;
-            }
-        }
+        $crate::backend_cases!($case: sqlite => Sqlite, postgres => Postgres, split => Split);
     )*};
 }

@@ -131,3 +131,49 @@ pub fn admin_json(dir: &std::path::Path, args: &[&str], stdin: &str) -> serde_js
     assert!(out.status.success(), "{args:?} failed");
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }
+
+/// With the CLI in `dir` (a key manager's or an `all` node's): user `dev`, the API
+/// `/shop/1` with `GET /menu` in front of `upstream`, and `dev`'s application subscribed
+/// to it with production keys; returns the consumer key and secret.
+pub fn provision_shop(dir: &std::path::Path, upstream: &str) -> (String, String) {
+    let run = |args: &[&str], stdin: &str| admin_json(dir, args, stdin);
+    let user = [
+        "user",
+        "create",
+        "--username",
+        "dev",
+        "--password-stdin",
+        "--json",
+    ];
+    run(&user, "dev-password-1\n");
+    let api = [
+        "api",
+        "create",
+        "--name",
+        "Shop",
+        "--version",
+        "1",
+        "--context",
+        "/shop/1",
+        "--backend",
+        upstream,
+        "--publish",
+        "--json",
+    ];
+    let api = run(&api, "")["id"].as_str().unwrap().to_owned();
+    let resource = [
+        "api", "resource", "--api", &api, "--method", "get", "--path", "/menu", "--json",
+    ];
+    run(&resource, "");
+    let app = [
+        "app", "create", "--owner", "dev", "--name", "Shop", "--json",
+    ];
+    let app = run(&app, "")["id"].as_str().unwrap().to_owned();
+    run(
+        &["app", "subscribe", "--app", &app, "--api", &api, "--json"],
+        "",
+    );
+    let keys = run(&["keys", "generate", "--app", &app, "--json"], "");
+    let field = |k: &str| keys[k].as_str().unwrap().to_owned();
+    (field("consumer_key"), field("consumer_secret"))
+}
