@@ -195,7 +195,9 @@ async fn scopes_default_when_absent_and_unknown_scopes_are_refused(b: Backend) {
 }
 
 async fn repeated_failures_are_throttled_with_retry_after(b: Backend) {
-    let Some(app) = crate::support::app::spawn_app(b).await else {
+    // About the delay's length: one minute, then the right password works again.
+    let slow = |c: &mut portico::server::config::Config| c.oauth.throttling.pair_base_delay = 60;
+    let Some(app) = crate::support::app::spawn_with(b, slow).await else {
         return;
     };
     app.user("alice", "alice-password").await;
