@@ -11,6 +11,7 @@
 #
 #   tests/bench/split_bench.sh [seconds-per-run]     (needs wrk and a release build)
 #   BIN=/path/to/portico tests/bench/split_bench.sh  (that build instead of this tree's)
+#   PASSWORD_ONLY=1 tests/bench/split_bench.sh       (only the password-grant rounds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS="${1:-10}"
@@ -86,45 +87,47 @@ measure() {
     'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
 }
 
-echo "| setup | \`all\` node req/s (p50) | \`all\` CPU µs/call | gateway node req/s (p50) | gateway CPU µs/call | key manager CPU µs/call | gateway / all | errors |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-for cache in 5 0; do
-  start all PORTICO_GATEWAY__CACHE_SECONDS=$cache; ALL_PID=$STARTED
-  start gw PORTICO_GATEWAY__CACHE_SECONDS=$cache PORTICO_APIM__KEY_MANAGER__PASSWORD_FILE="$WORK/km-password"; GW_PID=$STARTED
-  wait_for "http://127.0.0.1:$((8280 + ALL))/health"; wait_for "http://127.0.0.1:$((8280 + GW))/ready"
-  token=$(curl -s -H "Authorization: Basic $CLIENT_BASIC" \
-    -d "grant_type=password&username=benchuser&password=bench-user-password&scope=read" \
-    "http://127.0.0.1:$((8280 + GW))/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
-  for port in $((8280 + ALL)) $((8280 + GW)); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/bench/1/menu")" = 200 ] \
-      || { echo "gateway call failed on $port" >&2; exit 1; }
+if [ -z "${PASSWORD_ONLY:-}" ]; then
+  echo "| setup | \`all\` node req/s (p50) | \`all\` CPU µs/call | gateway node req/s (p50) | gateway CPU µs/call | key manager CPU µs/call | gateway / all | errors |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  for cache in 5 0; do
+    start all PORTICO_GATEWAY__CACHE_SECONDS=$cache; ALL_PID=$STARTED
+    start gw PORTICO_GATEWAY__CACHE_SECONDS=$cache PORTICO_APIM__KEY_MANAGER__PASSWORD_FILE="$WORK/km-password"; GW_PID=$STARTED
+    wait_for "http://127.0.0.1:$((8280 + ALL))/health"; wait_for "http://127.0.0.1:$((8280 + GW))/ready"
+    token=$(curl -s -H "Authorization: Basic $CLIENT_BASIC" \
+      -d "grant_type=password&username=benchuser&password=bench-user-password&scope=read" \
+      "http://127.0.0.1:$((8280 + GW))/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+    for port in $((8280 + ALL)) $((8280 + GW)); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/bench/1/menu")" = 200 ] \
+        || { echo "gateway call failed on $port" >&2; exit 1; }
+    done
+    read -r arps ap50 aerr acpu < <(measure "$ALL_PID" "http://127.0.0.1:$((8280 + ALL))/bench/1/menu" -H "Authorization: Bearer $token")
+    kmbefore=$(cpu_ms "$KM_PID")
+    read -r grps gp50 gerr gcpu < <(measure "$GW_PID" "http://127.0.0.1:$((8280 + GW))/bench/1/menu" -H "Authorization: Bearer $token")
+    kmcpu=$(awk -v ms="$(( $(cpu_ms "$KM_PID") - kmbefore ))" -v r="$grps" -v s="$SECS" 'BEGIN { printf "%.0f", ms * 1000 / (r * s) }')
+    label="token cache warm"; [ "$cache" = 0 ] && label="token cache off"
+    echo "| $label | $arps ($ap50) | $acpu | $grps ($gp50) | $gcpu | $kmcpu | $(awk -v g="$grps" -v a="$arps" 'BEGIN { printf "%.2f", g / a }') | $((aerr + gerr)) |"
+    kill "$ALL_PID" "$GW_PID"; wait "$ALL_PID" "$GW_PID" 2>/dev/null || true
   done
-  read -r arps ap50 aerr acpu < <(measure "$ALL_PID" "http://127.0.0.1:$((8280 + ALL))/bench/1/menu" -H "Authorization: Bearer $token")
-  kmbefore=$(cpu_ms "$KM_PID")
-  read -r grps gp50 gerr gcpu < <(measure "$GW_PID" "http://127.0.0.1:$((8280 + GW))/bench/1/menu" -H "Authorization: Bearer $token")
-  kmcpu=$(awk -v ms="$(( $(cpu_ms "$KM_PID") - kmbefore ))" -v r="$grps" -v s="$SECS" 'BEGIN { printf "%.0f", ms * 1000 / (r * s) }')
-  label="token cache warm"; [ "$cache" = 0 ] && label="token cache off"
-  echo "| $label | $arps ($ap50) | $acpu | $grps ($gp50) | $gcpu | $kmcpu | $(awk -v g="$grps" -v a="$arps" 'BEGIN { printf "%.2f", g / a }') | $((aerr + gerr)) |"
-  kill "$ALL_PID" "$GW_PID"; wait "$ALL_PID" "$GW_PID" 2>/dev/null || true
-done
+fi
 
 start gw PORTICO_APIM__KEY_MANAGER__PASSWORD_FILE="$WORK/km-password"; GW_PID=$STARTED
 wait_for "http://127.0.0.1:$((8280 + GW))/ready"
 echo
-echo "| password grant | through the gateway node (/token) req/s (p50) | at the key manager (/oauth2/token) req/s (p50) | gateway / direct | errors |"
-echo "| --- | --- | --- | --- | --- |"
+echo "| password grant | through the gateway node (/token) req/s (p50 / p99) | at the key manager (/oauth2/token) req/s (p50 / p99) | gateway / direct | errors | CPU stolen by the host (ms) |"
+echo "| --- | --- | --- | --- | --- | --- |"
 through() { run_wrk "http://127.0.0.1:$((8280 + GW))/token" -s tests/bench/password.lua; }
 direct() { run_wrk "https://127.0.0.1:$((9443 + KM))/oauth2/token" -s tests/bench/password.lua; }
 gsum=0 dsum=0
 # Which goes first alternates, so the machine's drift does not favour one side.
 for round in 1 2 3 4; do
   if [ $((round % 2)) = 1 ]; then
-    read -r grps gp50 _ gerr _ < <(through); read -r drps dp50 _ derr _ < <(direct)
+    read -r grps gp50 gp99 gerr gsteal < <(through); read -r drps dp50 dp99 derr dsteal < <(direct)
   else
-    read -r drps dp50 _ derr _ < <(direct); read -r grps gp50 _ gerr _ < <(through)
+    read -r drps dp50 dp99 derr dsteal < <(direct); read -r grps gp50 gp99 gerr gsteal < <(through)
   fi
   gsum=$(awk -v a="$gsum" -v b="$grps" 'BEGIN { print a + b }')
   dsum=$(awk -v a="$dsum" -v b="$drps" 'BEGIN { print a + b }')
-  echo "| round $round | $grps ($gp50) | $drps ($dp50) | $(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }') | $((gerr + derr)) |"
+  echo "| round $round | $grps ($gp50 / $gp99) | $drps ($dp50 / $dp99) | $(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }') | $((gerr + derr)) | $gsteal / $dsteal |"
 done
-echo "| mean | $(awk -v s="$gsum" 'BEGIN { printf "%.1f", s / 4 }') | $(awk -v s="$dsum" 'BEGIN { printf "%.1f", s / 4 }') | $(awk -v g="$gsum" -v d="$dsum" 'BEGIN { printf "%.2f", g / d }') | |"
+echo "| mean | $(awk -v s="$gsum" 'BEGIN { printf "%.1f", s / 4 }') | $(awk -v s="$dsum" 'BEGIN { printf "%.1f", s / 4 }') | $(awk -v g="$gsum" -v d="$dsum" 'BEGIN { printf "%.2f", g / d }') | | |"
