@@ -70,9 +70,21 @@ async fn connections_beyond_the_cap_are_closed_on_arrival() {
         .await
         .unwrap();
     let port = app.ports.gateway_http;
+    // Each held connection is answered once (and kept alive), so all four are accepted
+    // before the fifth arrives: two runtimes accept in parallel, in no fixed order.
     let mut held = Vec::new();
     for _ in 0..4 {
-        held.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+        let mut conn = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        conn.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut first = [0u8; 12];
+        tokio::time::timeout(Duration::from_secs(10), conn.read_exact(&mut first))
+            .await
+            .expect("answered")
+            .unwrap();
+        assert_eq!(&first, b"HTTP/1.1 200");
+        held.push(conn);
     }
     let mut extra = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let _ = extra
