@@ -26,6 +26,7 @@ pub async fn run(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Api(c) => super::apis::run(&s, c).await,
         AdminCommand::Settings(c) => settings(&s, c).await,
         AdminCommand::KeyManager(c) => super::key_manager::run(&s, c).await,
+        AdminCommand::SigningKey(c) => super::signing::run(&s, c).await,
     };
     s.store.close().await;
     result

@@ -27,6 +27,9 @@ pub enum AdminCommand {
     /// Machine credentials for nodes that use this key manager
     #[command(subcommand)]
     KeyManager(super::key_manager::KeyManagerCommand),
+    /// The keys that sign ID tokens
+    #[command(subcommand)]
+    SigningKey(super::signing::SigningKeyCommand),
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod apis;
 mod args;
 mod key_manager;
 mod serve;
+mod signing;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -2,6 +2,7 @@
 //! secrets, and constant-time comparison.
 
 mod hash_pool;
+pub mod jws;
 mod password;
 mod random;
 pub mod seal;

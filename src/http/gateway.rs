@@ -17,7 +17,7 @@ use std::time::Instant;
 
 /// An `Authorization` header that is there but unusable (RFC 6750 §3.1 invalid_request).
 #[derive(Debug)]
-struct Malformed;
+pub(super) struct Malformed;
 
 fn malformed() -> Response {
     challenge(
@@ -29,7 +29,7 @@ fn malformed() -> Response {
 }
 
 /// The Bearer token of RFC 6750 §2.1. `Ok(None)`: no Bearer credentials at all.
-fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Malformed> {
+pub(super) fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Malformed> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Ok(None);
@@ -51,7 +51,12 @@ fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Malformed> {
 }
 
 /// An RFC 6750 §3 refusal: JSON body and a `WWW-Authenticate: Bearer` challenge.
-fn challenge(status: StatusCode, error: &str, description: &str, scope: Option<&str>) -> Response {
+pub(super) fn challenge(
+    status: StatusCode,
+    error: &str,
+    description: &str,
+    scope: Option<&str>,
+) -> Response {
     let mut res = plain_error(status, error, description);
     let mut value = String::from("Bearer realm=\"portico\"");
     if status != StatusCode::UNAUTHORIZED || error != "unauthorized" {

@@ -13,6 +13,7 @@ pub mod gateway;
 mod health;
 pub mod internal;
 mod oauth;
+mod openid;
 pub mod page_headers;
 mod proxy;
 mod stats;
@@ -66,6 +67,15 @@ fn common_routes() -> Router<AppState> {
         .route(
             "/.well-known/oauth-authorization-server",
             get(well_known::metadata),
+        )
+        .route(
+            "/.well-known/openid-configuration",
+            get(openid::configuration),
+        )
+        .route("/oauth2/jwks", get(openid::jwks))
+        .route(
+            "/oauth2/userinfo",
+            get(openid::userinfo).post(openid::userinfo),
         )
 }
 

@@ -23,6 +23,8 @@ pub async fn metadata(
         "token_endpoint": format!("{issuer}/oauth2/token"),
         "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
         "introspection_endpoint": format!("{issuer}/oauth2/introspect"),
+        "jwks_uri": format!("{issuer}/oauth2/jwks"),
+        "userinfo_endpoint": format!("{issuer}/oauth2/userinfo"),
         "grant_types_supported": ["password", "refresh_token", "client_credentials"],
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": auth_methods,

@@ -62,6 +62,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
     let tls = tls::ensure_identity(configured, &config.server.data_dir, &config.server.hostname)?;
     let rustls = tls::rustls_config(&tls).await?;
     let profile = config.server.profile;
+    services.signing.set_issuer(config.portal_url());
     let target = config.key_manager().map_err(|e| StartError::Config(e.0))?;
     let oauth = match target {
         // Its own pool: clients asking for tokens never hold up the gateway's token checks.

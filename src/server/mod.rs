@@ -52,6 +52,21 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         )),
         None => crate::service::KeyManager::Local,
     };
+    let signing = &config.oauth.signing;
+    let kek = signing
+        .key_encryption_key(&config.server.data_dir)
+        .map_err(|e| {
+            StartError::Config(format!(
+                "cannot read or make {}: {e}",
+                config.server.data_dir.join("signing.kek").display()
+            ))
+        })?;
+    let signing = crate::service::signing::SigningKeys::new(
+        signing.algorithm,
+        secrecy::SecretString::from(kek),
+        signing.rotation_overlap_seconds,
+        config.portal_url(),
+    );
     Ok(Services {
         store,
         hasher: crate::crypto::PasswordHasher::bounded(config.oauth.throttling.max_queued_hashes),
@@ -81,5 +96,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         node_credentials_cache: Arc::new(crate::service::node_auth::NodeCredentialCache::new(
             Duration::from_secs(config.oauth.client_cache_seconds),
         )),
+        signing: Arc::new(signing),
     })
 }

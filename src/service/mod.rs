@@ -18,6 +18,7 @@ pub mod revocation_watch;
 mod scopes;
 pub mod sessions;
 pub mod settings;
+pub mod signing;
 mod stats;
 mod subscriptions;
 pub mod throttle;
@@ -76,4 +77,6 @@ pub struct Services {
     pub key_manager_health: Arc<KeyManagerHealth>,
     /// Machine credentials of other nodes, recently checked (`node_auth`).
     pub node_credentials_cache: Arc<node_auth::NodeCredentialCache>,
+    /// The keys that sign ID tokens (`signing`).
+    pub signing: Arc<signing::SigningKeys>,
 }

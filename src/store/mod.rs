@@ -17,6 +17,7 @@ mod rotation;
 mod scopes;
 mod sessions;
 mod settings;
+mod signing_keys;
 mod stats;
 mod throttle_events;
 mod tokens;
@@ -32,6 +33,7 @@ pub use node_credentials::NodeCredentialRow;
 pub use pool::{Backend, DatabaseUrl};
 pub use scopes::ScopeRow;
 pub use sessions::SessionRow;
+pub use signing_keys::SigningKeyRow;
 pub use stats::{AppUserCount, AppUserRow, EventCount, Rolled};
 pub use throttle_events::ThrottleEvent;
 pub use tokens::{

@@ -11,6 +11,7 @@ mod gateway_proxy;
 mod gateway_rules;
 mod http_limits;
 mod multi_node;
+mod openid;
 mod portal_apis;
 mod portal_apps;
 mod portal_auth;

@@ -180,3 +180,26 @@ fn secrets_come_from_files_named_in_the_environment() {
     );
     assert!(stderr.contains("username` and `password"), "{stderr}");
 }
+
+#[test]
+fn signing_settings_are_checked() {
+    let err = load("[oauth.signing]\nkey_encryption_key = \"short\"\n").unwrap_err();
+    assert!(
+        err.contains("oauth.signing.key_encryption_key") && err.contains("32"),
+        "{err}"
+    );
+    let err = load("[oauth.signing]\nrotation_overlap_seconds = 5\n").unwrap_err();
+    assert!(
+        err.contains("oauth.signing.rotation_overlap_seconds"),
+        "{err}"
+    );
+    let err = load("[oauth.signing]\nalgorithm = \"HS256\"\n").unwrap_err();
+    assert!(err.contains("oauth.signing.algorithm"), "{err}");
+    let ok = load("[oauth.signing]\nalgorithm = \"EdDSA\"\n").unwrap();
+    assert_eq!(
+        ok.oauth.signing.algorithm,
+        portico::crypto::jws::SigningAlgorithm::EdDSA
+    );
+    assert!(!format!("{:?}", load("[oauth.signing]\nkey_encryption_key = \"0123456789abcdef0123456789abcdef-secret\"\n").unwrap())
+        .contains("-secret"), "the key never prints");
+}

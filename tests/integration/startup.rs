@@ -43,6 +43,16 @@ fn first_start_creates_admin_certificate_and_database_and_second_reuses_them() {
     assert!(out.contains("Generated a self-signed TLS certificate"));
     assert!(dir.path().join("data/portico.db").is_file());
     let cert = std::fs::read(dir.path().join("data/tls/portico.crt")).unwrap();
+    // The key that seals ID-token signing keys, made for a single node, owner-only.
+    let kek = dir.path().join("data/signing.kek");
+    let kek_value = std::fs::read_to_string(&kek).unwrap();
+    assert_eq!(kek_value.len(), 43);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kek).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     let portal = format!("https://localhost:{}/", 9443 + offset);
     let page = client().get(&portal).send().unwrap().text().unwrap();
     assert!(
@@ -63,6 +73,7 @@ fn first_start_creates_admin_certificate_and_database_and_second_reuses_them() {
         std::fs::read(dir.path().join("data/tls/portico.crt")).unwrap(),
         cert
     );
+    assert_eq!(std::fs::read_to_string(&kek).unwrap(), kek_value, "kept");
     // The first start's admin password still works: introspection accepts admins.
     let res = client()
         .post(format!(

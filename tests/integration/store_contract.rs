@@ -198,7 +198,11 @@ async fn scopes_exist_and_default_is_seeded(b: Backend) {
         .into_iter()
         .map(|r| r.name)
         .collect();
-    assert_eq!(names, ["default", "read"]);
+    assert_eq!(
+        names,
+        ["default", "openid", "read"],
+        "default and openid are built in"
+    );
     let mut existing = s.scopes_named(&["read", "nope", "default"]).await.unwrap();
     existing.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(existing[1], changed);

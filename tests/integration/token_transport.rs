@@ -168,5 +168,8 @@ async fn discovery_metadata_lists_endpoints_grants_and_auth_methods() {
         meta["token_endpoint_auth_methods_supported"],
         serde_json::json!(["client_secret_basic", "client_secret_post"])
     );
-    assert_eq!(meta["scopes_supported"], serde_json::json!(["default"]));
+    assert_eq!(
+        meta["scopes_supported"],
+        serde_json::json!(["default", "openid"])
+    );
 }

@@ -62,6 +62,7 @@ struct IssuedTokens {
     expires_in: i64,
     refresh_token: Option<String>,
     access_token: String,
+    id_token: Option<String>,
 }
 
 impl RemoteKeyManager for KmClient {
@@ -161,6 +162,7 @@ impl RemoteKeyManager for KmClient {
                 expires_in: t.expires_in,
                 refresh_token: t.refresh_token,
                 access_token: t.access_token,
+                id_token: t.id_token,
             })
         })
     }

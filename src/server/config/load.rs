@@ -103,6 +103,9 @@ impl Config {
         if let Err(msg) = crate::store::DatabaseUrl::parse(&self.database.url) {
             return fail("database.url", msg);
         }
+        if let Some((key, msg)) = self.oauth.signing.problem() {
+            return fail(key, msg);
+        }
         if let Err((key, msg)) = self.apim.key_manager.target(self.server.profile) {
             return fail(key, msg);
         }

@@ -4,8 +4,10 @@
 
 mod key_manager;
 mod load;
+mod signing;
 
 pub use key_manager::{ConfigSecret, KeyManagerConfig, KeyManagerTarget, Profile};
+pub use signing::SigningConfig;
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -156,6 +158,7 @@ pub struct OAuthConfig {
     /// bound (at once on this one). 0 reads the key for every request.
     pub client_cache_seconds: u64,
     pub throttling: crate::service::throttle::ThrottleConfig,
+    pub signing: SigningConfig,
 }
 
 impl Default for OAuthConfig {
@@ -166,6 +169,7 @@ impl Default for OAuthConfig {
             refresh_token_validity: 86400,
             client_cache_seconds: 5,
             throttling: Default::default(),
+            signing: Default::default(),
         }
     }
 }

@@ -14,6 +14,9 @@ pub struct TokenResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub access_token: String,
+    /// OpenID Connect's ID token, when the granted scope holds `openid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
 }
 
 impl std::fmt::Debug for TokenResponse {
@@ -51,6 +54,7 @@ impl Values {
             expires_in: row.expires_at - row.issued_at,
             refresh_token: self.refresh,
             access_token: self.access,
+            id_token: None,
         }
     }
 }

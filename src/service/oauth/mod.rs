@@ -7,6 +7,7 @@ mod error;
 mod introspection;
 mod issue;
 mod lookup;
+mod openid;
 mod password;
 mod refresh;
 mod revocation;
@@ -16,6 +17,7 @@ pub use error::{nqschar, OAuthError};
 pub use introspection::Introspection;
 pub use issue::TokenResponse;
 pub(crate) use lookup::{row_id_by_value, token_by_value};
+pub use openid::{UserInfo, UserinfoError, OPENID_SCOPE};
 
 use super::Services;
 use crate::domain::GrantType;

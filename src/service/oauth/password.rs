@@ -51,6 +51,6 @@ impl Services {
             source = req.source,
             "password grant issued a token"
         );
-        Ok(minted.response)
+        self.with_id_token(minted.response, &minted.row).await
     }
 }

@@ -55,7 +55,7 @@ impl Services {
         };
         let successor = Arc::new(move |old: &TokenRow, now: &Standing| rule.successor(old, now));
         match self.store.rotate_token(&old_id, at, successor).await? {
-            Rotation::Rotated(row) => Ok(values.response(&row)),
+            Rotation::Rotated(row) => self.with_id_token(values.response(&row), &row).await,
             Rotation::Refused(Refusal::Replayed) => {
                 tracing::warn!(target: "portico::oauth", app = %key.app_id, "refresh token replayed; family revoked");
                 Err(invalid())

@@ -95,6 +95,10 @@ async fn node_on(
     // between two sequential guesses and earn the extra guess the throttle allows by
     // design. Tests about the delay's length set their own.
     config.oauth.throttling.pair_base_delay = 600;
+    // Nodes sharing a database share the key that seals its signing keys.
+    config.oauth.signing.key_encryption_key = Some(portico::server::config::ConfigSecret(
+        "test-key-encryption-key-0123456789abcdef".into(),
+    ));
     tweak(&mut config);
     let services = server::services(&config).await.expect("services");
     for _ in 0..20 {
