@@ -21,7 +21,11 @@ fn main() {
         "at_hash": "x3fTqk1CwHgR4yU7pQ2mZw",
         "preferred_username": "alice",
     });
-    for alg in [SigningAlgorithm::RS256, SigningAlgorithm::ES256, SigningAlgorithm::EdDSA] {
+    for alg in [
+        SigningAlgorithm::RS256,
+        SigningAlgorithm::ES256,
+        SigningAlgorithm::EdDSA,
+    ] {
         let made = Instant::now();
         let pair = generate(alg).expect("a key");
         let keygen = made.elapsed();
