@@ -30,15 +30,8 @@ async fn grant(app: &TestApp, c: &Client, scope: &str) -> serde_json::Value {
 
 /// The ID token's claims, verified with the key the JWKS names by its `kid`.
 async fn verify(app: &TestApp, c: &Client, id_token: &str) -> serde_json::Value {
-    let jwks: JwkSet = app
-        .http
-        .get(app.portal("/oauth2/jwks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: JwkSet =
+        serde_json::from_value(app.get_json(app.portal("/oauth2/jwks")).await).unwrap();
     let header = decode_header(id_token).unwrap();
     let jwk = jwks
         .find(header.kid.as_deref().unwrap())
