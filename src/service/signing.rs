@@ -59,9 +59,14 @@ fn internal(e: impl std::fmt::Display) -> ServiceError {
 }
 
 impl Services {
-    fn new_signing_key(&self, activates_at: Epoch) -> Result<SigningKeyRow, ServiceError> {
+    async fn new_signing_key(&self, activates_at: Epoch) -> Result<SigningKeyRow, ServiceError> {
         let keys = &self.signing;
-        let pair = jws::generate(keys.algorithm).map_err(internal)?;
+        // An RSA key takes a tenth of a second or more: off the async workers.
+        let alg = keys.algorithm;
+        let pair = tokio::task::spawn_blocking(move || jws::generate(alg))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
         Ok(SigningKeyRow {
             kid: pair.kid,
             algorithm: keys.algorithm.as_str().into(),
@@ -88,9 +93,8 @@ impl Services {
         let mut keys = self.store.published_signing_keys(now).await?;
         if keys.is_empty() {
             // Two nodes starting at once may both make one; each signs with the newest.
-            self.store
-                .insert_signing_key(&self.new_signing_key(now)?)
-                .await?;
+            let row = self.new_signing_key(now).await?;
+            self.store.insert_signing_key(&row).await?;
             keys = self.store.published_signing_keys(now).await?;
         }
         let next = keys
@@ -145,7 +149,7 @@ impl Services {
     pub async fn rotate_signing_key(&self) -> Result<SigningKeyRow, ServiceError> {
         self.id_token_signer().await?;
         let activates_at = self.clock.now() + self.signing.overlap;
-        let row = self.new_signing_key(activates_at)?;
+        let row = self.new_signing_key(activates_at).await?;
         self.store.insert_signing_key(&row).await?;
         let longest = self.lifetimes.user_access.max(self.lifetimes.app_access);
         self.store
