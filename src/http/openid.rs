@@ -84,7 +84,6 @@ pub async fn configuration(
     State(config): State<Arc<Config>>,
     State(services): State<Services>,
 ) -> Response {
-    let issuer = config.portal_url();
     let mut algs = vec![services.signing.algorithm.as_str().to_owned()];
     if let Ok(keys) = services.signing_keys().await {
         for k in keys {
@@ -93,23 +92,29 @@ pub async fn configuration(
             }
         }
     }
-    let auth_methods = ["client_secret_basic", "client_secret_post"];
-    let mut res = axum::Json(json!({
-        "issuer": issuer,
-        "token_endpoint": format!("{issuer}/oauth2/token"),
-        "userinfo_endpoint": format!("{issuer}/oauth2/userinfo"),
-        "jwks_uri": format!("{issuer}/oauth2/jwks"),
-        "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
-        "introspection_endpoint": format!("{issuer}/oauth2/introspect"),
-        "grant_types_supported": ["password", "refresh_token", "client_credentials"],
-        "response_types_supported": [],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": algs,
-        "scopes_supported": [OPENID_SCOPE],
-        "claims_supported": ["iss", "sub", "aud", "azp", "exp", "iat", "at_hash", "preferred_username", "email"],
-        "token_endpoint_auth_methods_supported": auth_methods,
-    }))
-    .into_response();
+    let mut map = super::well_known::shared(&config.portal_url());
+    for (key, value) in [
+        ("subject_types_supported", json!(["public"])),
+        ("id_token_signing_alg_values_supported", json!(algs)),
+        ("scopes_supported", json!([OPENID_SCOPE])),
+        (
+            "claims_supported",
+            json!([
+                "iss",
+                "sub",
+                "aud",
+                "azp",
+                "exp",
+                "iat",
+                "at_hash",
+                "preferred_username",
+                "email"
+            ]),
+        ),
+    ] {
+        map.insert(key.into(), value);
+    }
+    let mut res = axum::Json(serde_json::Value::Object(map)).into_response();
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),

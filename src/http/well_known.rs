@@ -7,29 +7,59 @@ use axum::Json;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+/// What RFC 8414 metadata and OpenID Connect discovery both say: the issuer, the
+/// endpoints, the grants and how clients authenticate.
+pub(super) fn shared(issuer: &str) -> serde_json::Map<String, Value> {
+    [
+        ("issuer", json!(issuer)),
+        ("token_endpoint", json!(format!("{issuer}/oauth2/token"))),
+        (
+            "revocation_endpoint",
+            json!(format!("{issuer}/oauth2/revoke")),
+        ),
+        (
+            "introspection_endpoint",
+            json!(format!("{issuer}/oauth2/introspect")),
+        ),
+        ("jwks_uri", json!(format!("{issuer}/oauth2/jwks"))),
+        (
+            "userinfo_endpoint",
+            json!(format!("{issuer}/oauth2/userinfo")),
+        ),
+        (
+            "grant_types_supported",
+            json!(["password", "refresh_token", "client_credentials"]),
+        ),
+        // No authorization endpoint yet, so no response types.
+        ("response_types_supported", json!([])),
+        (
+            "token_endpoint_auth_methods_supported",
+            json!(["client_secret_basic", "client_secret_post"]),
+        ),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect()
+}
+
 pub async fn metadata(
     State(config): State<Arc<Config>>,
     State(services): State<Services>,
 ) -> Json<Value> {
-    let issuer = config.portal_url();
     let scopes: Vec<String> = services
         .scopes()
         .await
         .map(|s| s.into_iter().map(|s| s.name).collect())
         .unwrap_or_default();
-    let auth_methods = ["client_secret_basic", "client_secret_post"];
-    Json(json!({
-        "issuer": issuer,
-        "token_endpoint": format!("{issuer}/oauth2/token"),
-        "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
-        "introspection_endpoint": format!("{issuer}/oauth2/introspect"),
-        "jwks_uri": format!("{issuer}/oauth2/jwks"),
-        "userinfo_endpoint": format!("{issuer}/oauth2/userinfo"),
-        "grant_types_supported": ["password", "refresh_token", "client_credentials"],
-        "response_types_supported": [],
-        "token_endpoint_auth_methods_supported": auth_methods,
-        "revocation_endpoint_auth_methods_supported": auth_methods,
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic"],
-        "scopes_supported": scopes,
-    }))
+    let mut map = shared(&config.portal_url());
+    map.insert(
+        "revocation_endpoint_auth_methods_supported".into(),
+        json!(["client_secret_basic", "client_secret_post"]),
+    );
+    map.insert(
+        "introspection_endpoint_auth_methods_supported".into(),
+        json!(["client_secret_basic"]),
+    );
+    map.insert("scopes_supported".into(), json!(scopes));
+    Json(Value::Object(map))
 }

@@ -138,21 +138,14 @@ impl Services {
         let key = Username::parse(username)
             .map(|u| u.as_str().to_owned())
             .unwrap_or_else(|_| username.to_ascii_lowercase());
-        self.pull_throttle_events().await;
-        let attempt = self
-            .throttle
-            .begin(&key, addr, || self.clock.now())
-            .await
-            .map_err(|r| ServiceError::Throttled(r.0))?;
-        let user = self.authenticate(username, password).await?;
-        let now = self.clock.now();
-        match &user {
-            Some(_) => attempt.succeeded(now),
-            None => attempt.failed(now),
-        }
-        self.push_throttle_event(&key, addr, user.is_some(), now)
-            .await;
-        Ok(user)
+        self.throttled(
+            &key,
+            addr,
+            self.authenticate(username, password),
+            Option::is_some,
+        )
+        .await
+        .map_err(|r| ServiceError::Throttled(r.0))?
     }
 
     /// Locks or unlocks an account; locking revokes every token the user holds.

@@ -116,34 +116,34 @@ impl Services {
                 return Ok(());
             }
         }
-        let name = throttle_name(username);
-        self.pull_throttle_events().await;
-        let attempt = self
-            .throttle
-            .begin(&name, addr, || self.clock.now())
+        let check = async {
+            let row = match self.store.node_credential(username).await {
+                Ok(row) => Some(row),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
+            // Compared against a digest nothing has when the name is unknown, so both
+            // paths do the same work.
+            let stored = row.as_ref().map_or(NO_DIGEST, |r| r.secret_digest.as_str());
+            let right = row.is_some() && crypto::digests_match(presented, stored);
+            Ok(right.then(|| stored.to_owned()))
+        };
+        let checked = self
+            .throttled(&throttle_name(username), addr, check, Option::is_some)
             .await
             .map_err(|r| NodeAuthError::Throttled(r.0))?;
-        let row = match self.store.node_credential(username).await {
-            Ok(row) => Some(row),
-            Err(StoreError::NotFound) => None,
+        let stored = match checked {
+            Ok(Some(digest)) => digest,
+            Ok(None) => {
+                tracing::warn!(node = ?username, %addr, "internal API: wrong node credential");
+                return Err(NodeAuthError::Denied);
+            }
             Err(e) => {
                 tracing::error!(error = %e, "reading a node credential failed");
                 return Err(NodeAuthError::Internal);
             }
         };
-        let stored = row.as_ref().map_or(NO_DIGEST, |r| r.secret_digest.as_str());
-        let right = row.is_some() && crypto::digests_match(presented, stored);
         let now = self.clock.now();
-        if right {
-            attempt.succeeded(now);
-        } else {
-            attempt.failed(now);
-        }
-        self.push_throttle_event(&name, addr, right, now).await;
-        if !right {
-            tracing::warn!(node = ?username, %addr, "internal API: wrong node credential");
-            return Err(NodeAuthError::Denied);
-        }
         self.node_credentials_cache
             .0
             .insert(username.to_owned(), stored.into());

@@ -75,8 +75,35 @@ impl ThrottleSync {
 }
 
 impl Services {
+    /// Runs `check` of a secret presented for `key` from `addr` behind the throttle, and
+    /// counts its outcome (`right` says whether it passed) here and on the other nodes:
+    /// the one protocol every checked password or node credential goes through. A check
+    /// that errs counts as neither; `Err` is the throttle saying to wait.
+    pub(crate) async fn throttled<T, E>(
+        &self,
+        key: &str,
+        addr: std::net::IpAddr,
+        check: impl std::future::Future<Output = Result<T, E>>,
+        right: impl FnOnce(&T) -> bool,
+    ) -> Result<Result<T, E>, super::throttle::RetryAfter> {
+        self.pull_throttle_events().await;
+        let attempt = self.throttle.begin(key, addr, || self.clock.now()).await?;
+        let outcome = check.await;
+        if let Ok(value) = &outcome {
+            let ok = right(value);
+            let now = self.clock.now();
+            if ok {
+                attempt.succeeded(now);
+            } else {
+                attempt.failed(now);
+            }
+            self.push_throttle_event(key, addr, ok, now).await;
+        }
+        Ok(outcome)
+    }
+
     /// Applies the other nodes' outcomes written since the last read.
-    pub(crate) async fn pull_throttle_events(&self) {
+    async fn pull_throttle_events(&self) {
         let Some(sync) = &self.throttle_sync else {
             return;
         };
@@ -110,7 +137,7 @@ impl Services {
     }
 
     /// Shares this node's outcome of a password check.
-    pub(crate) async fn push_throttle_event(
+    async fn push_throttle_event(
         &self,
         username: &str,
         addr: std::net::IpAddr,
