@@ -7,12 +7,11 @@ use super::keys::{GeneratedKeys, KeyRequest};
 use super::oauth::{OAuthError, TokenResponse};
 use super::portal::PortalTokenKind;
 use super::{ServiceError, Services};
-use crate::domain::{Epoch, KeyType};
+use crate::domain::KeyType;
 use crate::store::TokenRow;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How often a node checks its remote key manager.
@@ -78,8 +77,6 @@ pub enum KeyManager {
 pub struct KeyManagerHealth {
     /// Why the last call or check failed; `None` after a success.
     problem: Mutex<Option<String>>,
-    /// When a success was last seen (epoch seconds), 0 for never.
-    last_ok: AtomicI64,
 }
 
 impl KeyManagerHealth {
@@ -87,18 +84,11 @@ impl KeyManagerHealth {
         self.problem.lock().map(|p| p.clone()).unwrap_or(None)
     }
 
-    pub fn last_ok(&self) -> Epoch {
-        self.last_ok.load(Ordering::Relaxed)
-    }
-
-    fn note<T>(&self, result: &Result<T, RemoteError>, now: Epoch) {
+    fn note<T>(&self, result: &Result<T, RemoteError>) {
         let problem = match result {
             Err(RemoteError::Unavailable(why)) => Some(why.clone()),
             _ => None,
         };
-        if problem.is_none() {
-            self.last_ok.store(now, Ordering::Relaxed);
-        }
         if let Ok(mut slot) = self.problem.lock() {
             *slot = problem;
         }
@@ -136,7 +126,7 @@ impl Services {
     /// Runs `call` on the remote key manager and notes how it went.
     pub(super) async fn remote<T>(&self, call: Reply<'_, T>) -> Result<T, RemoteError> {
         let result = call.await;
-        self.key_manager_health.note(&result, self.clock.now());
+        self.key_manager_health.note(&result);
         result
     }
 
