@@ -129,6 +129,7 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             key_type,
             grant_types,
             validity,
+            token_type,
             out,
         } => {
             let app = application(s, &app).await?;
@@ -136,6 +137,7 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
                 key_type: key_type.into(),
                 grant_types: GrantTypes::parse_list(&grant_types)?,
                 access_token_validity: validity,
+                token_type: token_type.map(Into::into),
             };
             (s.generate_keys(&app, request).await?, out)
         }
@@ -151,6 +153,7 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             "consumer_secret": secret,
             "type": generated.key.key_type,
             "grant_types": generated.key.grant_types.split(',').collect::<Vec<_>>(),
+            "token_type": generated.key.token_type,
         }),
         format!(
             "consumer key:    {}\nconsumer secret: {}\n(the secret is shown only this once)",

@@ -1,6 +1,6 @@
 //! The admin subcommands' arguments, as clap parses them.
 
-use crate::domain::KeyType;
+use crate::domain::{KeyType, TokenType};
 use clap::{Args, Subcommand, ValueEnum};
 
 /// Commands that act on the configured database directly.
@@ -135,6 +135,21 @@ impl From<KeyTypeArg> for KeyType {
     }
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TokenTypeArg {
+    Opaque,
+    Jwt,
+}
+
+impl From<TokenTypeArg> for TokenType {
+    fn from(t: TokenTypeArg) -> Self {
+        match t {
+            TokenTypeArg::Opaque => TokenType::Opaque,
+            TokenTypeArg::Jwt => TokenType::Jwt,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Generate an application's consumer key and secret (the secret is shown once)
@@ -149,6 +164,10 @@ pub enum KeysCommand {
         /// Access-token lifetime in seconds for this key
         #[arg(long)]
         validity: Option<i64>,
+        /// Opaque access tokens, or self-contained JWTs (RFC 9068); unset: the server's
+        /// `[oauth] default_token_type`
+        #[arg(long, value_enum)]
+        token_type: Option<TokenTypeArg>,
         #[command(flatten)]
         out: Output,
     },

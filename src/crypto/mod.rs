@@ -3,6 +3,7 @@
 
 mod hash_pool;
 pub mod jws;
+pub mod jws_verify;
 mod password;
 mod random;
 pub mod seal;

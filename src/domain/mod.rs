@@ -3,6 +3,7 @@
 //! Nothing here performs I/O; every constructor validates, so a value of one of these
 //! types is known to be well-formed wherever it travels.
 
+pub mod access_token;
 pub mod api;
 pub mod backend;
 mod error;
@@ -17,7 +18,7 @@ mod username;
 
 pub use error::ValidationError;
 pub use grant::{GrantType, GrantTypes};
-pub use key_type::KeyType;
+pub use key_type::{KeyType, TokenType};
 pub use scope::{ScopeName, ScopeSet, DEFAULT_SCOPE};
 pub use time::{format_day, format_duration, format_iso8601, format_utc};
 pub use username::Username;

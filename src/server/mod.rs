@@ -97,5 +97,12 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             Duration::from_secs(config.oauth.client_cache_seconds),
         )),
         signing: Arc::new(signing),
+        jwt: Arc::new(crate::service::jwt::JwtState::new(
+            config.oauth.default_token_type,
+            config.oauth.jwt_audience.clone(),
+            config.gateway.jwt_leeway_seconds,
+            Duration::from_secs(config.gateway.cache_seconds),
+            usize::try_from(config.gateway.cache_entries).unwrap_or(usize::MAX),
+        )),
     })
 }

@@ -36,6 +36,7 @@ pub struct KeyView {
     pub grant_types: Vec<String>,
     pub access_token_validity: Option<i64>,
     pub created_at: i64,
+    pub token_type: crate::domain::TokenType,
 }
 
 /// A consumer key and secret right after generation or regeneration.
@@ -59,6 +60,8 @@ pub struct Endpoints {
     pub token: String,
     pub revoke: String,
     pub introspect: String,
+    /// The public keys JWT access tokens verify with.
+    pub jwks: String,
 }
 
 /// Everything the Production or Sandbox Keys tab shows.
@@ -71,6 +74,8 @@ pub struct KeyTab {
     pub issued: Option<IssuedToken>,
     pub endpoints: Endpoints,
     pub scopes: Vec<String>,
+    /// Preselected in Generate Keys (`[oauth] default_token_type`).
+    pub default_token_type: crate::domain::TokenType,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

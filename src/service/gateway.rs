@@ -170,12 +170,16 @@ impl Services {
         Ok(table)
     }
 
-    /// The row of this access token, through the gateway's cache (keyed by the token's
+    /// The row of this access token: a JWT's from its verified claims (`jwt`), an opaque
+    /// token's through the gateway's cache (keyed by the token's
     /// digest, so the cache holds no usable token), read from the key manager on a miss.
     pub(crate) async fn cached_token(
         &self,
         token: &str,
     ) -> Result<Option<Arc<TokenRow>>, ServiceError> {
+        if super::jwt::is_jwt(token) {
+            return self.jwt_token(token).await;
+        }
         let digest = crypto::digest_bytes(token);
         let cache = &self.gateway.tokens;
         // Read the count first: a revocation committed after it outdates what is read.
@@ -237,7 +241,7 @@ impl Services {
         if row.revoked_at.is_some() {
             return Err(GatewayError::InvalidToken("the access token was revoked"));
         }
-        if row.expires_at <= self.clock.now() {
+        if self.token_expired(&row) {
             return Err(GatewayError::InvalidToken("the access token has expired"));
         }
         let pass = Pass {

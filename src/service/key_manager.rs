@@ -60,6 +60,8 @@ pub trait RemoteKeyManager: Send + Sync {
         key_type: KeyType,
     ) -> Reply<'a, GeneratedKeys>;
     fn portal_token<'a>(&'a self, call: PortalTokenCall<'a>) -> Reply<'a, TokenResponse>;
+    /// The keys, issuer and audience JWT access tokens are checked against.
+    fn published_keys(&self) -> Reply<'_, super::jwt::PublishedKeys>;
     /// Whether the key manager answers and accepts this node's credential.
     fn check(&self) -> Reply<'_, ()>;
 }
@@ -171,6 +173,7 @@ impl Services {
     /// seen a revocation in the feed cannot be handed the row from before it.
     pub(crate) async fn load_token(&self, token: &str) -> Result<Option<TokenRow>, ServiceError> {
         match &self.key_manager {
+            KeyManager::Local if super::jwt::is_jwt(token) => self.load_jwt_row(token).await,
             KeyManager::Local => {
                 match super::oauth::token_by_value(
                     &self.store,

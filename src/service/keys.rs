@@ -1,7 +1,7 @@
 use super::error::not_found;
 use super::{KeyManager, ServiceError, Services};
 use crate::crypto;
-use crate::domain::{GrantTypes, KeyType, ValidationError};
+use crate::domain::{GrantTypes, KeyType, TokenType, ValidationError};
 use crate::store::{ApplicationRow, KeyRow, StoreError};
 use secrecy::SecretString;
 
@@ -12,6 +12,8 @@ pub struct KeyRequest {
     pub grant_types: GrantTypes,
     /// Access-token lifetime for tokens of this key; `None` uses the application's.
     pub access_token_validity: Option<i64>,
+    /// Opaque or JWT access tokens; `None` takes `[oauth] default_token_type`.
+    pub token_type: Option<TokenType>,
 }
 
 /// A freshly generated key pair. The secret exists only here: it is stored as a digest.
@@ -60,6 +62,11 @@ impl Services {
             access_token_validity: request.access_token_validity,
             created_at: now,
             secret_rotated_at: now,
+            token_type: request
+                .token_type
+                .unwrap_or(self.jwt.default_token_type)
+                .as_str()
+                .into(),
             app_token_validity: app.token_validity,
         };
         self.store.insert_key(&key).await.map_err(|e| match e {

@@ -9,6 +9,7 @@ mod error;
 mod flash;
 pub mod gateway;
 mod housekeeping;
+pub mod jwt;
 mod key_manager;
 mod keys;
 pub mod node_auth;
@@ -79,4 +80,6 @@ pub struct Services {
     pub node_credentials_cache: Arc<node_auth::NodeCredentialCache>,
     /// The keys that sign ID tokens (`signing`).
     pub signing: Arc<signing::SigningKeys>,
+    /// JWT access tokens: settings, key set, revocation list (`jwt`).
+    pub jwt: Arc<jwt::JwtState>,
 }

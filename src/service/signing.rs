@@ -1,7 +1,8 @@
-//! The keys that sign ID tokens: made on first use, kept in the database so every
-//! key-manager node signs with the same one, the private half sealed under a key the
-//! database never holds. `portico signing-key rotate` publishes a new key `overlap`
-//! seconds ahead of use; an old key stays published until every token it signed expired.
+//! The keys that sign ID tokens and JWT access tokens: made on first use, kept in the
+//! database so every key-manager node signs with the same one, the private half sealed
+//! under a key the database never holds. `portico signing-key rotate` publishes a new key
+//! `overlap` seconds ahead of use; an old key stays published until every token it
+//! signed expired.
 
 use super::{ServiceError, Services};
 use crate::crypto::jws::{self, JwsSigner, SigningAlgorithm};
@@ -25,6 +26,11 @@ pub struct SigningKeys {
     /// serve it (set again by `server::start`, which knows the final ports).
     issuer: RwLock<String>,
     current: RwLock<Option<(Epoch, Arc<JwsSigner>)>>,
+    loading: tokio::sync::Mutex<()>,
+    /// RSA signatures (about half a millisecond each) run on blocking threads, at most
+    /// one per core at a time, so a burst of grants cannot stall the async workers or
+    /// spawn a thread per request.
+    rsa_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl SigningKeys {
@@ -40,6 +46,10 @@ impl SigningKeys {
             overlap,
             issuer: RwLock::new(issuer),
             current: RwLock::new(None),
+            loading: tokio::sync::Mutex::new(()),
+            rsa_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 
@@ -83,13 +93,16 @@ impl Services {
     }
 
     /// The key that signs now; the first one is made here if there is none.
-    pub async fn id_token_signer(&self) -> Result<Arc<JwsSigner>, ServiceError> {
-        let now = self.clock.now();
-        if let Ok(slot) = self.signing.current.read() {
-            if let Some((_, signer)) = slot.as_ref().filter(|(until, _)| *until > now) {
-                return Ok(signer.clone());
-            }
+    pub async fn current_signer(&self) -> Result<Arc<JwsSigner>, ServiceError> {
+        if let Some(signer) = self.cached_signer() {
+            return Ok(signer);
         }
+        // One reader per node: a burst of first grants makes one key, not one each.
+        let _one = self.signing.loading.lock().await;
+        if let Some(signer) = self.cached_signer() {
+            return Ok(signer);
+        }
+        let now = self.clock.now();
         let mut keys = self.store.published_signing_keys(now).await?;
         if keys.is_empty() {
             // Two nodes starting at once may both make one; each signs with the newest.
@@ -128,13 +141,45 @@ impl Services {
         Ok(signer)
     }
 
+    fn cached_signer(&self) -> Option<Arc<JwsSigner>> {
+        let now = self.clock.now();
+        let slot = self.signing.current.read().ok()?;
+        slot.as_ref()
+            .filter(|(until, _)| *until > now)
+            .map(|(_, signer)| signer.clone())
+    }
+
+    /// The compact JWS of `claims` by `signer`: ECDSA and EdDSA (tens of microseconds)
+    /// here, RSA off the async workers (see `rsa_slots`).
+    pub async fn sign<T: serde::Serialize + Send + 'static>(
+        &self,
+        signer: Arc<JwsSigner>,
+        typ: &'static str,
+        claims: T,
+    ) -> Result<String, ServiceError> {
+        if signer.alg != SigningAlgorithm::RS256 {
+            return signer.sign(typ, &claims).map_err(internal);
+        }
+        let _slot = self
+            .signing
+            .rsa_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(internal)?;
+        tokio::task::spawn_blocking(move || signer.sign(typ, &claims))
+            .await
+            .map_err(internal)?
+            .map_err(internal)
+    }
+
     /// The public keys to verify tokens with (RFC 7517 JWK set).
     pub async fn jwks(&self) -> Result<serde_json::Value, ServiceError> {
         // A key manager makes its first key before answering, so a client never sees an
         // empty set; another node only reads (it may not hold the sealing key, and a key
         // no token was signed with yet verifies nothing).
         if let super::KeyManager::Local = self.key_manager {
-            self.id_token_signer().await?;
+            self.current_signer().await?;
         }
         let keys = self.store.published_signing_keys(self.clock.now()).await?;
         let keys: Vec<serde_json::Value> = keys
@@ -147,7 +192,7 @@ impl Services {
     /// Publishes a new key that signs from `overlap` seconds on; the keys before it stay
     /// published until the last token they can have signed expired.
     pub async fn rotate_signing_key(&self) -> Result<SigningKeyRow, ServiceError> {
-        self.id_token_signer().await?;
+        self.current_signer().await?;
         let activates_at = self.clock.now() + self.signing.overlap;
         let row = self.new_signing_key(activates_at).await?;
         self.store.insert_signing_key(&row).await?;

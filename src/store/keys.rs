@@ -13,6 +13,8 @@ pub struct KeyRow {
     pub access_token_validity: Option<i64>,
     pub created_at: Epoch,
     pub secret_rotated_at: Epoch,
+    /// `opaque` or `jwt` (`domain::TokenType`).
+    pub token_type: String,
     /// The owning application's token validity, read with the key so a grant needs no
     /// second query; not stored on the key.
     #[sqlx(default)]
@@ -20,17 +22,17 @@ pub struct KeyRow {
 }
 
 const COLUMNS: &str = "consumer_key, app_id, key_type, secret_digest, grant_types, \
-                       access_token_validity, created_at, secret_rotated_at";
+                       access_token_validity, created_at, secret_rotated_at, token_type";
 const SELECT: &str =
     "SELECT k.consumer_key, k.app_id, k.key_type, k.secret_digest, k.grant_types, \
                       k.access_token_validity, k.created_at, k.secret_rotated_at, \
-                      a.token_validity AS app_token_validity \
+                      k.token_type, a.token_validity AS app_token_validity \
                       FROM app_keys k JOIN applications a ON a.id = k.app_id";
 
 impl Store {
     pub async fn insert_key(&self, key: &KeyRow) -> Result<(), StoreError> {
         let sql =
-            format!("INSERT INTO app_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+            format!("INSERT INTO app_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         sqlx::query(&sql)
             .bind(&key.consumer_key)
             .bind(&key.app_id)
@@ -40,6 +42,7 @@ impl Store {
             .bind(key.access_token_validity)
             .bind(key.created_at)
             .bind(key.secret_rotated_at)
+            .bind(&key.token_type)
             .execute(&self.pool)
             .await?;
         Ok(())

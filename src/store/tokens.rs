@@ -23,6 +23,9 @@ pub struct TokenRow {
     pub refresh_expires_at: Option<Epoch>,
     pub refresh_used_at: Option<Epoch>,
     pub revoked_at: Option<Epoch>,
+    /// `opaque`, or `jwt` for a signed access token: then `access_digest` is empty (the
+    /// JWT is never stored; its signature proves it) and `id` is its `jti`.
+    pub token_type: String,
 }
 
 /// What a grant asks the store to keep.
@@ -31,7 +34,7 @@ pub type NewToken = TokenRow;
 pub(super) const COLUMNS: &str =
     "id, access_digest, refresh_digest, family_id, consumer_key, app_id, \
     key_type, grant_type, user_id, username, scopes, issued_at, expires_at, \
-    refresh_expires_at, refresh_used_at, revoked_at";
+    refresh_expires_at, refresh_used_at, revoked_at, token_type";
 
 /// The two secrets of an issuance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +208,7 @@ pub(super) async fn insert_tokens(
     for chunk in tokens.chunks(TOKENS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO tokens ({COLUMNS}) VALUES {}",
-            super::placeholders(tx, chunk.len(), 16)
+            super::placeholders(tx, chunk.len(), 17)
         );
         let mut q =
             sqlx::query(&sql).persistent(super::keep_prepared(chunk.len(), TOKENS_PER_STATEMENT));
@@ -226,7 +229,8 @@ pub(super) async fn insert_tokens(
                 .bind(t.expires_at)
                 .bind(t.refresh_expires_at)
                 .bind(t.refresh_used_at)
-                .bind(t.revoked_at);
+                .bind(t.revoked_at)
+                .bind(&t.token_type);
         }
         q.execute(&mut **tx).await?;
     }
@@ -234,6 +238,18 @@ pub(super) async fn insert_tokens(
 }
 
 impl Store {
+    /// The JWT access tokens revoked before they expire, as (jti, revoked at), for
+    /// gateways' revocation lists; expired ones need no listing, their `exp` refuses them.
+    pub async fn revoked_jwts(&self, now: Epoch) -> Result<Vec<(String, Epoch)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, revoked_at FROM tokens WHERE token_type = 'jwt' \
+             AND revoked_at IS NOT NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn token_by_id(&self, id: &str) -> Result<TokenRow, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tokens WHERE id = $1");
         Ok(sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?)

@@ -110,6 +110,7 @@ async fn owner_and_app(services: &Services) -> anyhow::Result<String> {
         key_type: KeyType::Production,
         grant_types: grants,
         access_token_validity: None,
+        token_type: None,
     };
     services.generate_keys(&app, request).await?;
     Ok(app.id)

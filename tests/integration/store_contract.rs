@@ -138,6 +138,7 @@ async fn keys_are_unique_per_type_and_secrets_rotate(b: Backend) {
         access_token_validity: Some(60),
         created_at: 1,
         secret_rotated_at: 1,
+        token_type: "opaque".into(),
         app_token_validity: None,
     };
     s.insert_key(&key).await.unwrap();

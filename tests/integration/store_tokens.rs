@@ -29,6 +29,7 @@ pub(crate) fn token(id: &str, app: &str, family: &str) -> TokenRow {
         refresh_expires_at: Some(1000),
         refresh_used_at: None,
         revoked_at: None,
+        token_type: "opaque".into(),
     }
 }
 

@@ -9,6 +9,7 @@ use portico::crypto::jws::SigningAlgorithm;
 on_both_backends!(
     requests_oauthlib_with_basic_and_a_body_client_id_gets_a_token,
     pyjwt_verifies_id_tokens_from_the_published_keys_alone,
+    pyjwt_verifies_jwt_access_tokens_from_the_published_keys_alone,
 );
 
 /// Runs `tests/interop/<script>` against `app` with `client`'s credentials and alice's
@@ -70,8 +71,43 @@ async fn pyjwt_verifies_id_tokens_from_the_published_keys_alone(b: Backend) {
             ("PORTICO_JWKS_URL", app.portal("/oauth2/jwks")),
             ("PORTICO_ISSUER", app.portal("")),
         ];
-        let seen = run_script("pyjwt_id_token.py", &app, &c, &more).await;
+        let seen = run_script("pyjwt_verify.py", &app, &c, &more).await;
         assert_eq!(seen["alg"], alg.as_str());
         assert_eq!(seen["claims"]["preferred_username"], "alice");
+    }
+}
+
+/// A resource server's view of an RFC 9068 access token: PyJWT checks it from the JWKS
+/// alone, with the audience Portico is configured with, for each algorithm.
+async fn pyjwt_verifies_jwt_access_tokens_from_the_published_keys_alone(b: Backend) {
+    for alg in [
+        SigningAlgorithm::RS256,
+        SigningAlgorithm::ES256,
+        SigningAlgorithm::EdDSA,
+    ] {
+        let tweak = move |c: &mut portico::server::config::Config| {
+            c.oauth.signing.algorithm = alg;
+            c.oauth.default_token_type = portico::domain::TokenType::Jwt;
+            c.oauth.jwt_audience = "https://api.example.com".into();
+        };
+        let Some(app) = spawn_with(b, tweak).await else {
+            return;
+        };
+        app.user("alice", "alice-password").await;
+        let c = app.client("alice", "password").await;
+        let more = [
+            ("PORTICO_VERIFY", "access_token".to_owned()),
+            ("PORTICO_AUDIENCE", "https://api.example.com".to_owned()),
+            ("PORTICO_JWKS_URL", app.portal("/oauth2/jwks")),
+            ("PORTICO_ISSUER", app.portal("")),
+        ];
+        let seen = run_script("pyjwt_verify.py", &app, &c, &more).await;
+        assert_eq!(seen["alg"], alg.as_str());
+        assert_eq!(seen["typ"], "at+jwt");
+        let claims = &seen["claims"];
+        assert_eq!(claims["username"], "alice");
+        assert_eq!(claims["client_id"], c.id.as_str());
+        assert_eq!(claims["scope"], "default");
+        assert_eq!(claims["application_id"], c.app_id.as_str());
     }
 }

@@ -298,6 +298,7 @@ async fn token_lifetime_comes_from_the_key_then_the_application(b: Backend) {
         key_type: portico::domain::KeyType::Sandbox,
         grant_types: portico::domain::GrantTypes::parse_list("password").unwrap(),
         access_token_validity: Some(120),
+        token_type: None,
     };
     let sandbox = app.services.generate_keys(&app_row, request).await.unwrap();
     use secrecy::ExposeSecret;

@@ -84,6 +84,7 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
         access_token_validity: None,
         created_at: now,
         secret_rotated_at: now,
+        token_type: "opaque".into(),
         app_token_validity: None,
     };
     store.insert_key(&key).await.unwrap();
@@ -106,6 +107,7 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
         refresh_expires_at: Some(now + 86_400),
         refresh_used_at: None,
         revoked_at: None,
+        token_type: "opaque".into(),
     };
     let event = TokenEvent {
         app_id: app.id.clone(),

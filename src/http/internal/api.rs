@@ -6,7 +6,7 @@ use super::{
     KeysAnswer, KeysRequest, PortalTokenRequest, Refusal, ValidateAnswer, ValidateRequest,
     WireToken, CLIENT_ADDRESS_HEADER, NODE_HEADER, NODE_REFUSED_HEADER, PREFIX,
 };
-use crate::domain::{GrantTypes, KeyType};
+use crate::domain::{GrantTypes, KeyType, TokenType};
 use crate::http::error::{no_store_json, plain_error, OAuthFailure};
 use crate::server::state::AppState;
 use crate::service::node_auth::NodeAuthError;
@@ -27,6 +27,7 @@ pub fn routes(services: Services) -> Router<AppState> {
     Router::new()
         .route(&at("/check"), get(check))
         .route(&at("/tokens/validate"), post(validate))
+        .route(&at("/jwks"), get(published_keys))
         .route(&at("/keys"), post(generate))
         .route(&at("/keys/secret"), post(regenerate))
         .route(&at("/portal-token"), post(portal_token))
@@ -154,6 +155,14 @@ async fn validate(State(services): State<Services>, Json(req): Json<ValidateRequ
     }
 }
 
+/// The keys, issuer and audience a gateway checks JWT access tokens against.
+async fn published_keys(State(services): State<Services>) -> Response {
+    match services.published_keys().await {
+        Ok(keys) => no_store_json(StatusCode::OK, &keys),
+        Err(e) => failure(e),
+    }
+}
+
 fn keys_answer(keys: GeneratedKeys) -> Response {
     use secrecy::ExposeSecret;
     no_store_json(
@@ -165,6 +174,7 @@ fn keys_answer(keys: GeneratedKeys) -> Response {
             access_token_validity: keys.key.access_token_validity,
             created_at: keys.key.created_at,
             secret_rotated_at: keys.key.secret_rotated_at,
+            token_type: keys.key.token_type,
         },
     )
 }
@@ -177,6 +187,11 @@ async fn generate(State(services): State<Services>, Json(req): Json<KeysRequest>
             key_type: KeyType::parse(&req.key_type)?,
             grant_types,
             access_token_validity: req.access_token_validity,
+            token_type: req
+                .token_type
+                .as_deref()
+                .map(TokenType::parse)
+                .transpose()?,
         };
         services.generate_keys(&app, request).await
     }

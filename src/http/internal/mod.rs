@@ -37,6 +37,8 @@ pub struct WireToken {
     pub issued_at: Epoch,
     pub expires_at: Epoch,
     pub revoked_at: Option<Epoch>,
+    #[serde(default)]
+    pub token_type: String,
 }
 
 impl From<TokenRow> for WireToken {
@@ -54,6 +56,7 @@ impl From<TokenRow> for WireToken {
             issued_at: r.issued_at,
             expires_at: r.expires_at,
             revoked_at: r.revoked_at,
+            token_type: r.token_type,
         }
     }
 }
@@ -73,6 +76,7 @@ impl From<WireToken> for TokenRow {
             issued_at: w.issued_at,
             expires_at: w.expires_at,
             revoked_at: w.revoked_at,
+            token_type: w.token_type,
             ..Default::default()
         }
     }
@@ -97,6 +101,9 @@ pub struct KeysRequest {
     pub grant_types: Option<String>,
     #[serde(default)]
     pub access_token_validity: Option<i64>,
+    /// `opaque` or `jwt`; only for a first generation (absent: the key manager's default).
+    #[serde(default)]
+    pub token_type: Option<String>,
 }
 
 /// New keys: the secret is in this answer and nowhere else.
@@ -108,6 +115,8 @@ pub struct KeysAnswer {
     pub access_token_validity: Option<i64>,
     pub created_at: Epoch,
     pub secret_rotated_at: Epoch,
+    #[serde(default)]
+    pub token_type: String,
 }
 
 impl KeysAnswer {
@@ -121,6 +130,7 @@ impl KeysAnswer {
             access_token_validity: self.access_token_validity,
             created_at: self.created_at,
             secret_rotated_at: self.secret_rotated_at,
+            token_type: self.token_type.clone(),
             app_token_validity: None,
         }
     }

@@ -92,6 +92,7 @@ impl RemoteKeyManager for KmClient {
                 key_type: req.key_type.as_str().to_owned(),
                 grant_types: Some(req.grant_types.to_list()),
                 access_token_validity: req.access_token_validity,
+                token_type: req.token_type.map(|t| t.as_str().to_owned()),
             },
         ))
     }
@@ -108,6 +109,7 @@ impl RemoteKeyManager for KmClient {
                 key_type: key_type.as_str().to_owned(),
                 grant_types: None,
                 access_token_validity: None,
+                token_type: None,
             },
         ))
     }
@@ -164,6 +166,19 @@ impl RemoteKeyManager for KmClient {
                 access_token: t.access_token,
                 id_token: t.id_token,
             })
+        })
+    }
+
+    fn published_keys(&self) -> Reply<'_, crate::service::jwt::PublishedKeys> {
+        Box::pin(async move {
+            let res = self
+                .send(|| self.request(Method::GET, "/jwks", Body::empty()), true)
+                .await?;
+            if res.status() != StatusCode::OK {
+                return Err(down(&format!("its key set answered {}", res.status())));
+            }
+            serde_json::from_slice(&read(res).await?)
+                .map_err(|e| down(&format!("its key set could not be read: {e}")))
         })
     }
 

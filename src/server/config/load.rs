@@ -145,6 +145,19 @@ impl Config {
                 ),
             );
         }
+        if !(0..=300).contains(&self.gateway.jwt_leeway_seconds) {
+            return fail(
+                "gateway.jwt_leeway_seconds",
+                format!("{} is outside 0..=300", self.gateway.jwt_leeway_seconds),
+            );
+        }
+        let audience = &self.oauth.jwt_audience;
+        if audience.trim().is_empty() || audience.len() > 256 || audience.trim() != audience {
+            return fail(
+                "oauth.jwt_audience",
+                "must be 1 to 256 characters without leading or trailing spaces".into(),
+            );
+        }
         if self.gateway.cache_seconds > 3600 {
             return fail(
                 "gateway.cache_seconds",

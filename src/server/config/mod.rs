@@ -130,6 +130,9 @@ pub struct GatewayConfig {
     /// cURL snippets, token URLs and API URLs use it. Unset: `https://hostname:8243+offset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// Seconds of clock difference forgiven on a JWT access token's `exp`, `nbf` and
+    /// `iat` (0..=300).
+    pub jwt_leeway_seconds: i64,
 }
 
 impl Default for GatewayConfig {
@@ -142,6 +145,7 @@ impl Default for GatewayConfig {
             allow_private_backends: false,
             allow_loopback_backends: true,
             public_url: None,
+            jwt_leeway_seconds: 30,
         }
     }
 }
@@ -159,6 +163,12 @@ pub struct OAuthConfig {
     pub client_cache_seconds: u64,
     pub throttling: crate::service::throttle::ThrottleConfig,
     pub signing: SigningConfig,
+    /// The access tokens of keys generated without a choice: `opaque` (the default) or
+    /// `jwt` (RFC 9068). Keys that exist keep theirs.
+    pub default_token_type: crate::domain::TokenType,
+    /// The `aud` of JWT access tokens, which gateways require. Set on the key manager;
+    /// gateways on other servers learn it from there.
+    pub jwt_audience: String,
 }
 
 impl Default for OAuthConfig {
@@ -170,6 +180,8 @@ impl Default for OAuthConfig {
             client_cache_seconds: 5,
             throttling: Default::default(),
             signing: Default::default(),
+            default_token_type: Default::default(),
+            jwt_audience: "portico".into(),
         }
     }
 }

@@ -11,6 +11,7 @@ impl Services {
         req: &TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
         let scopes = self.requested_scopes(req.param("scope")).await?.grant(None);
+        let signer = self.access_signer(key).await?;
         let minted = self.mint(
             key,
             GrantType::ClientCredentials,
@@ -18,8 +19,11 @@ impl Services {
             &scopes,
             req.lifetime_cap,
         );
+        let response = self
+            .respond(minted.values, &minted.row, signer.as_ref())
+            .await?;
         let event = super::issue::event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;
-        Ok(minted.response)
+        Ok(response)
     }
 }

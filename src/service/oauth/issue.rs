@@ -1,9 +1,11 @@
 use super::{OAuthError, Services};
 use crate::crypto;
+use crate::crypto::jws::JwsSigner;
 use crate::domain::api::RoleSet;
-use crate::domain::{Epoch, GrantType, ScopeSet};
+use crate::domain::{Epoch, GrantType, ScopeSet, TokenType};
 use crate::store::{KeyRow, NewToken, ScopeRow, TokenEvent};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The RFC 6749 §5.1 success body, fields in the order WSO2 clients are used to.
 #[derive(Serialize)]
@@ -36,27 +38,14 @@ pub(super) struct Subject<'a> {
 
 pub(super) struct Minted {
     pub row: NewToken,
-    pub response: TokenResponse,
+    pub values: Values,
 }
 
 /// The token values of one issuance, shown to the client once and never stored.
 pub(super) struct Values {
-    access: String,
+    /// `None` for a JWT access token, signed from the row once the row is final.
+    access: Option<String>,
     refresh: Option<String>,
-}
-
-impl Values {
-    /// The success body for these values, stored as `row`.
-    pub(super) fn response(self, row: &NewToken) -> TokenResponse {
-        TokenResponse {
-            scope: row.scopes.clone(),
-            token_type: "Bearer",
-            expires_in: row.expires_at - row.issued_at,
-            refresh_token: self.refresh,
-            access_token: self.access,
-            id_token: None,
-        }
-    }
 }
 
 /// Everything about an issuance but whom it is for, its scopes and its family: the
@@ -69,6 +58,7 @@ pub(super) struct Issuance {
     consumer_key: String,
     app_id: String,
     key_type: String,
+    token_type: TokenType,
     grant: GrantType,
     pub at: Epoch,
     lifetime: i64,
@@ -108,8 +98,14 @@ impl Issuance {
                 .map(|_| self.at + self.refresh_lifetime),
             refresh_used_at: None,
             revoked_at: None,
+            token_type: self.token_type.as_str().into(),
         }
     }
+}
+
+/// A key's access-token type; anything unreadable is opaque, the type that needs no key.
+pub(super) fn key_token_type(key: &KeyRow) -> TokenType {
+    TokenType::parse(&key.token_type).unwrap_or_default()
 }
 
 /// The statistics event of a stored token.
@@ -156,15 +152,18 @@ impl Services {
         // Time-ordered, so new rows land at the end of the id index instead of anywhere;
         // the token values carry it, so they are found by it (`crypto::token`).
         let row_id = uuid::Uuid::now_v7();
-        let access = crypto::token_for_row(&row_id);
+        // A JWT is never stored, and proves itself by its signature: no digest.
+        let token_type = key_token_type(key);
+        let access = (token_type == TokenType::Opaque).then(|| crypto::token_for_row(&row_id));
         let refresh = may_refresh.then(|| crypto::token_for_row(&row_id));
         let issuance = Issuance {
             id: row_id.to_string(),
-            access_digest: crypto::digest(&access),
+            access_digest: access.as_deref().map(crypto::digest).unwrap_or_default(),
             refresh_digest: refresh.as_deref().map(crypto::digest),
             consumer_key: key.consumer_key.clone(),
             app_id: key.app_id.clone(),
             key_type: key.key_type.clone(),
+            token_type,
             grant,
             at: self.clock.now(),
             lifetime: lifetime_cap.map_or(lifetime, |cap| cap.clamp(1, lifetime)),
@@ -184,10 +183,36 @@ impl Services {
     ) -> Minted {
         let (issuance, values) = self.issuance(key, grant, subject.is_some(), lifetime_cap);
         let row = issuance.row(subject, scopes, None);
-        Minted {
-            response: values.response(&row),
-            row,
-        }
+        Minted { row, values }
+    }
+
+    /// The success body for `values`, stored as `row`: a JWT access token signed by
+    /// `signer` (read before anything was stored, see `access_signer`), and an ID token
+    /// when the scope asks for one.
+    pub(super) async fn respond(
+        &self,
+        values: Values,
+        row: &NewToken,
+        signer: Option<&Arc<JwsSigner>>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let access_token = match (values.access, signer) {
+            (Some(opaque), _) => opaque,
+            (None, Some(signer)) => self.sign_access_token(signer, row).await?,
+            (None, None) => {
+                return Err(OAuthError::Server(
+                    "no key was read to sign the JWT access token".into(),
+                ))
+            }
+        };
+        let response = TokenResponse {
+            scope: row.scopes.clone(),
+            token_type: "Bearer",
+            expires_in: row.expires_at - row.issued_at,
+            refresh_token: values.refresh,
+            access_token,
+            id_token: None,
+        };
+        self.with_id_token(response, row).await
     }
 
     /// Records a grant refused for bad user credentials or an unusable refresh token, for

@@ -1,6 +1,7 @@
 //! The token service behind `/token`, `/revoke` and `/introspect`, one file per grant.
 //! HTTP parsing lives in `http::oauth`; this layer sees already-split parameters.
 
+mod access_jwt;
 mod client;
 mod client_credentials;
 mod error;

@@ -9,15 +9,15 @@ use serde::Serialize;
 pub const OPENID_SCOPE: &str = "openid";
 
 #[derive(Serialize)]
-struct IdTokenClaims<'a> {
-    iss: &'a str,
-    sub: &'a str,
-    aud: &'a str,
-    azp: &'a str,
+struct IdTokenClaims {
+    iss: String,
+    sub: String,
+    aud: String,
+    azp: String,
     exp: i64,
     iat: i64,
     at_hash: String,
-    preferred_username: &'a str,
+    preferred_username: String,
 }
 
 /// Why userinfo answered no.
@@ -56,21 +56,19 @@ impl Services {
         if !has_openid(&row.scopes) {
             return Ok(response);
         }
-        let signer = self.id_token_signer().await?;
+        let signer = self.current_signer().await?;
         let issuer = self.signing.issuer();
         let claims = IdTokenClaims {
-            iss: &issuer,
-            sub,
-            aud: &row.consumer_key,
-            azp: &row.consumer_key,
+            iss: issuer,
+            sub: sub.clone(),
+            aud: row.consumer_key.clone(),
+            azp: row.consumer_key.clone(),
             exp: row.expires_at,
             iat: row.issued_at,
             at_hash: crate::crypto::jws::at_hash(&response.access_token),
-            preferred_username: username,
+            preferred_username: username.clone(),
         };
-        let jws = signer
-            .sign("JWT", &claims)
-            .map_err(|e| OAuthError::Server(e.to_string()))?;
+        let jws = self.sign(signer, "JWT", claims).await?;
         response.id_token = Some(jws);
         Ok(response)
     }

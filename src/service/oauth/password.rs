@@ -29,6 +29,7 @@ impl Services {
             return Err(OAuthError::bad_credentials());
         };
 
+        let signer = self.access_signer(key).await?;
         let roles = RoleSet::parse(&user.roles).unwrap_or_default();
         let scopes = requested.grant(Some(&roles));
         let subject = Subject {
@@ -42,6 +43,10 @@ impl Services {
             &scopes,
             req.lifetime_cap,
         );
+        // Signed before it is stored: a token that could not be answered is not kept.
+        let response = self
+            .respond(minted.values, &minted.row, signer.as_ref())
+            .await?;
         let event = super::issue::event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;
         tracing::info!(
@@ -51,6 +56,6 @@ impl Services {
             source = req.source,
             "password grant issued a token"
         );
-        self.with_id_token(minted.response, &minted.row).await
+        Ok(response)
     }
 }

@@ -46,6 +46,9 @@ impl Services {
             Err(StoreError::NotFound) => return Err(invalid()),
             Err(e) => return Err(e.into()),
         };
+        // Read before the refresh token is spent, so a key that cannot be read fails the
+        // grant with the refresh token still usable.
+        let signer = self.access_signer(key).await?;
         let (issuance, values) = self.issuance(key, GrantType::RefreshToken, true, None);
         let at = issuance.at;
         let rule = Rule {
@@ -55,7 +58,7 @@ impl Services {
         };
         let successor = Arc::new(move |old: &TokenRow, now: &Standing| rule.successor(old, now));
         match self.store.rotate_token(&old_id, at, successor).await? {
-            Rotation::Rotated(row) => self.with_id_token(values.response(&row), &row).await,
+            Rotation::Rotated(row) => self.respond(values, &row, signer.as_ref()).await,
             Rotation::Refused(Refusal::Replayed) => {
                 tracing::warn!(target: "portico::oauth", app = %key.app_id, "refresh token replayed; family revoked");
                 Err(invalid())

@@ -1,6 +1,6 @@
 use super::app::AppTabs;
 use super::load_error;
-use crate::domain::format_duration;
+use crate::domain::{format_duration, TokenType};
 use crate::server_fns::keys::{load_key_tab, GenerateKeys, GenerateToken, RegenerateSecret};
 use crate::server_fns::{curl_snippet, KeyTab};
 use crate::ui::components::{CopyButton, Field, PostForm};
@@ -81,6 +81,9 @@ fn KeysBody(tab: KeyTab) -> impl IntoView {
             <Copyable label="Token" value=tab.endpoints.token.clone()/>
             <Copyable label="Revoke" value=tab.endpoints.revoke.clone()/>
             <Copyable label="Introspect" value=tab.endpoints.introspect.clone()/>
+            {tab.key.as_ref().filter(|k| k.token_type == TokenType::Jwt).map(|_| view! {
+                <Copyable label="JWKS" value=tab.endpoints.jwks.clone()/>
+            })}
         </section>
     }
 }
@@ -118,10 +121,31 @@ fn GenerateKeysForm(tab: KeyTab) -> impl IntoView {
                 </fieldset>
                 <Field name="validity" label="Access-token validity (seconds)" kind="number"
                     hint="Leave empty to use the application's validity"/>
+                <TokenTypeChoice default=tab.default_token_type/>
                 {note}
                 <button class="button" type="submit" disabled=down>"Generate Keys"</button>
             </PostForm>
         </section>
+    }
+}
+
+/// Opaque or JWT access tokens, as WSO2's Generate Keys dialog offers.
+#[component]
+fn TokenTypeChoice(default: TokenType) -> impl IntoView {
+    let option = |t: TokenType, text: &'static str| {
+        view! {
+            <label class="check">
+                <input type="radio" name="token_type" value=t.as_str() checked=default == t/>
+                {text}
+            </label>
+        }
+    };
+    view! {
+        <fieldset>
+            <legend>"Access token type"</legend>
+            {option(TokenType::Opaque, " Opaque: a reference the gateway checks with the key manager")}
+            {option(TokenType::Jwt, " JWT: self-contained and signed (RFC 9068); resource servers verify it with the published keys")}
+        </fieldset>
     }
 }
 
@@ -151,7 +175,8 @@ fn KeyDetails(tab: KeyTab) -> impl IntoView {
                         <code class="value masked" aria-label="hidden">"••••••••••••••••"</code></div>
                 }.into_any(),
             }}
-            <p class="muted">"Grant types: " {key.grant_types.join(", ")} " · Token validity: " {validity}</p>
+            <p class="muted">"Grant types: " {key.grant_types.join(", ")} " · Token validity: " {validity}
+                " · Access tokens: " {key.token_type.label()}</p>
             <details class="dialog">
                 <summary class="button ghost">"Regenerate Secret"</summary>
                 <PostForm action=RegenerateSecret::PATH label="Regenerate secret">

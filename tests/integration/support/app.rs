@@ -197,6 +197,7 @@ impl TestApp {
                     key_type: KeyType::Production,
                     grant_types: GrantTypes::parse_list(grants).unwrap(),
                     access_token_validity: None,
+                    token_type: None,
                 },
             )
             .await
