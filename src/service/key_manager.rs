@@ -168,12 +168,12 @@ impl Services {
         }))
     }
 
-    /// An access token's row as the key manager has it now: read from the database here,
-    /// or asked of the remote key manager. Never from a cache, so a node that has just
-    /// seen a revocation in the feed cannot be handed the row from before it.
+    /// An opaque access token's row as the key manager has it now: read from the database
+    /// here, or asked of the remote key manager. Never from a cache, so a node that has
+    /// just seen a revocation in the feed cannot be handed the row from before it. (JWTs
+    /// are checked where they are presented: `jwt`.)
     pub(crate) async fn load_token(&self, token: &str) -> Result<Option<TokenRow>, ServiceError> {
         match &self.key_manager {
-            KeyManager::Local if super::jwt::is_jwt(token) => self.load_jwt_row(token).await,
             KeyManager::Local => {
                 match super::oauth::token_by_value(
                     &self.store,

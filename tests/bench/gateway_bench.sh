@@ -2,7 +2,10 @@
 # Gateway benchmark: a small GET proxied to a local backend with a valid token, beside
 # the same backend called directly, in the same run (wrk -t2 -c64). Token cache warm
 # (the default) and cold ([gateway] cache_seconds = 0: every request reads the token and
-# the subscription from the database); on SQLite and PostgreSQL.
+# the subscription from the database); on SQLite and PostgreSQL; with opaque tokens and
+# with JWT access tokens (RFC 9068: checked by signature, never read from the database;
+# warm, a token already verified costs a hash; cold, every request verifies the RS256
+# signature and reads the subscription).
 #
 #   tests/bench/gateway_bench.sh [seconds-per-run]     (needs wrk)
 #   ONLY=warm tests/bench/gateway_bench.sh             (only the setups whose label has "warm")
@@ -83,8 +86,8 @@ measure() {
     'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
 }
 
-bench() { # label database-url cache-seconds offset
-  local label=$1 db=$2 cache=$3 offset=$4
+bench() { # label database-url cache-seconds offset [token-type]
+  local label=$1 db=$2 cache=$3 offset=$4 token_type=${5:-opaque}
   [[ -z "${ONLY:-}" || "$label" == *"$ONLY"* ]] || return 0
   local dir="$WORK/$label"; mkdir -p "$dir"
   export PORTICO_DATABASE__URL="$db" PORTICO_SERVER__OFFSET="$offset" PORTICO_LOG__LEVEL=warn
@@ -102,7 +105,7 @@ bench() { # label database-url cache-seconds offset
   fi
   app=$(cd "$dir" && "$p" app create --owner benchuser --name "bench-$label" --json | sed 's/.*"id":"\([^"]*\)".*/\1/')
   ( cd "$dir" && "$p" app subscribe --app "$app" --api "$api" >/dev/null )
-  keys=$(cd "$dir" && "$p" keys generate --app "$app" --json)
+  keys=$(cd "$dir" && "$p" keys generate --app "$app" --token-type "$token_type" --json)
   local basic
   basic=$(printf '%s:%s' "$(sed 's/.*"consumer_key":"\([^"]*\)".*/\1/' <<<"$keys")" \
     "$(sed 's/.*"consumer_secret":"\([^"]*\)".*/\1/' <<<"$keys")" | base64 -w0)
@@ -137,7 +140,11 @@ PG_URL="${PG_ADMIN%/*}/$PG_DB"
 echo "| setup | direct req/s (p50 / p99) | backend CPU µs/req | gateway req/s (p50 / p99) | gateway CPU µs/req | gateway / direct | nginx proxy req/s (p50; / direct) | nginx CPU µs/req | plain hyper proxy req/s (CPU µs/req) | errors |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 bench "SQLite, token cache warm" "sqlite://$WORK/db/portico.db" 5 31000
+bench "SQLite, JWT, token cache warm" "sqlite://$WORK/db/portico.db" 5 31000 jwt
 bench "SQLite, token cache cold" "sqlite://$WORK/db/portico.db" 0 31000
+bench "SQLite, JWT, token cache cold" "sqlite://$WORK/db/portico.db" 0 31000 jwt
 bench "PostgreSQL, token cache warm" "$PG_URL" 5 32000
+bench "PostgreSQL, JWT, token cache warm" "$PG_URL" 5 32000 jwt
 bench "PostgreSQL, token cache cold" "$PG_URL" 0 32000
+bench "PostgreSQL, JWT, token cache cold" "$PG_URL" 0 32000 jwt
 psql "$PG_ADMIN" -qc "DROP DATABASE $PG_DB WITH (FORCE)" >/dev/null

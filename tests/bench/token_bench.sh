@@ -5,7 +5,9 @@
 #
 #   tests/bench/token_bench.sh [seconds-per-run]     (needs wrk and a release build)
 #
-# PHASES=password,refresh,introspection (the default) picks the endpoints to load;
+# PHASES=password,refresh,client_credentials,introspection (the default) picks the
+# endpoints to load; TOKEN_TYPES="opaque jwt" (the default) the access-token types, each
+# on its own key of the same server, so JWT signing is priced beside opaque tokens;
 # THROTTLE=off (the default: the brute-force throttle off, the bare grant), local (on,
 # per node) or shared (on, outcomes shared through the database, as on PostgreSQL by
 # default) prices the throttle; SQLITE_ONLY=1 skips PostgreSQL; PORTICO_BIN=path benchmarks that binary instead of
@@ -32,7 +34,7 @@ ARGON2_CEILING=$(bench_executable argon2_ceiling)
 # 10-30 % within minutes, so it is measured right before each password phase, and each
 # phase's ratio is to the ceiling just before it.
 ceiling() { "$ARGON2_CEILING" --seconds="$1" | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p'; }
-phase() { [[ ",${PHASES:-password,refresh,introspection}," == *",$1,"* ]]; }
+phase() { [[ ",${PHASES:-password,refresh,client_credentials,introspection}," == *",$1,"* ]]; }
 
 WORK=$(mktemp -d)
 SERVER_PID=""
@@ -52,45 +54,59 @@ bench_backend() { # backend url
   export PORTICO_ADMIN_PASSWORD="bench-admin-password"
   ( cd "$dir" && "$BIN" migrate >/dev/null )
   ( cd "$dir" && echo "bench-user-password" | "$BIN" user create --username benchuser --password-stdin --json >/dev/null )
-  local app keys
-  app=$(cd "$dir" && "$BIN" app create --owner benchuser --name bench --json | sed 's/.*"id":"\([^"]*\)".*/\1/')
-  keys=$(cd "$dir" && "$BIN" keys generate --app "$app" --json)
-  local ck cs
-  ck=$(sed 's/.*"consumer_key":"\([^"]*\)".*/\1/' <<<"$keys")
-  cs=$(sed 's/.*"consumer_secret":"\([^"]*\)".*/\1/' <<<"$keys")
-  export CLIENT_BASIC BENCH_USER=benchuser BENCH_PASSWORD=bench-user-password
-  CLIENT_BASIC=$(printf '%s:%s' "$ck" "$cs" | base64 -w0)
   ( cd "$dir" && exec "$BIN" >/dev/null 2>&1 ) & SERVER_PID=$!
   local http="http://127.0.0.1:$((8280 + offset))" https="https://127.0.0.1:$((8243 + offset))"
   for _ in $(seq 1 100); do curl -sf "$http/health" >/dev/null && break; sleep 0.2; done
+  export CLIENT_BASIC BENCH_USER=benchuser BENCH_PASSWORD=bench-user-password
 
+  # measure URL [wrk options...] -> run_wrk's fields and the server's CPU µs per request.
+  measure() {
+    local before rps p50 p99 err steal
+    before=$(cpu_ms "$SERVER_PID")
+    read -r rps p50 p99 err steal < <(run_wrk "$@")
+    echo "$rps $p50 $p99 $err $steal $(awk -v ms="$(( $(cpu_ms "$SERVER_PID") - before ))" \
+      -v r="$rps" -v s="$SECS" 'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
+  }
   mint() { curl -s -H "Authorization: Basic $CLIENT_BASIC" -d "grant_type=password&username=benchuser&password=bench-user-password" "$http/token"; }
   seeds() { : > "$1"; for _ in $(seq 1 "$2"); do mint | grep -o '"refresh_token":"[^"]*"' | cut -d'"' -f4 >> "$1"; done; }
   # wrk calls request() once more on its first thread to validate the script: one spare each.
   export SEEDS_PER_THREAD=33 ACCESS_TOKEN
-  ACCESS_TOKEN=$(mint | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 
-  local row
-  for proto in http https; do
-    local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
-    if phase password; then
-      local before; before=$(ceiling 5)
-      read -r rps p50 p99 err steal < <(run_wrk "$base/token" -s tests/bench/password.lua)
-      local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
-      echo "| $backend | $proto | password grant ($ratio × ceiling $before/s) | $rps | $p50 | $p99 | $err | $steal |"
-    fi
-    if phase refresh; then
-      export REFRESH_SEEDS="$WORK/seeds-$backend-$proto"; seeds "$REFRESH_SEEDS" 66
-      read -r rps p50 p99 err steal < <(run_wrk "$base/token" -s tests/bench/refresh.lua)
-      echo "| $backend | $proto | refresh grant | $rps | $p50 | $p99 | $err | $steal |"
-    fi
-    if phase introspection; then
-      read -r rps p50 p99 err steal < <(run_wrk "$base/oauth2/introspect" -s tests/bench/introspect.lua)
-      echo "| $backend | $proto | introspection | $rps | $p50 | $p99 | $err | $steal |"
-    fi
+  local tt
+  for tt in ${TOKEN_TYPES:-opaque jwt}; do
+    local app keys ck cs
+    app=$(cd "$dir" && "$BIN" app create --owner benchuser --name "bench-$tt" --json | sed 's/.*"id":"\([^"]*\)".*/\1/')
+    keys=$(cd "$dir" && "$BIN" keys generate --app "$app" --token-type "$tt" --json)
+    ck=$(sed 's/.*"consumer_key":"\([^"]*\)".*/\1/' <<<"$keys")
+    cs=$(sed 's/.*"consumer_secret":"\([^"]*\)".*/\1/' <<<"$keys")
+    CLIENT_BASIC=$(printf '%s:%s' "$ck" "$cs" | base64 -w0)
+    ACCESS_TOKEN=$(mint | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+    for proto in http https; do
+      local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
+      row() { echo "| $backend | $tt | $proto | $1 | $rps | $p50 | $p99 | $cpu | $err | $steal |"; }
+      if phase password; then
+        local before; before=$(ceiling 5)
+        read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/password.lua)
+        local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
+        row "password grant ($ratio × ceiling $before/s)"
+      fi
+      if phase refresh; then
+        export REFRESH_SEEDS="$WORK/seeds-$backend-$tt-$proto"; seeds "$REFRESH_SEEDS" 66
+        read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/refresh.lua)
+        row "refresh grant"
+      fi
+      if phase client_credentials; then
+        read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/client_credentials.lua)
+        row "client credentials grant"
+      fi
+      if phase introspection; then
+        read -r rps p50 p99 err steal cpu < <(measure "$base/oauth2/introspect" -s tests/bench/introspect.lua)
+        row "introspection"
+      fi
+    done
   done
   local peak; peak=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status")
-  echo "| $backend | | peak server RSS (MiB) | $peak | | | | |"
+  echo "| $backend | | | peak server RSS (MiB) | $peak | | | | | |"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 }
 
@@ -98,7 +114,7 @@ PG_DB="portico_bench_$$"
 psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
 trap 'cleanup; psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null' EXIT
 
-echo "| backend | transport | endpoint | requests/s | p50 | p99 | errors | host steal (ms) |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| backend | access token | transport | endpoint | requests/s | p50 | p99 | server CPU µs/req | errors | host steal (ms) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 bench_backend sqlite "sqlite://$WORK/sqlite/portico.db" 31000
 [ -n "${SQLITE_ONLY:-}" ] || bench_backend postgres "${PG_ADMIN%/*}/$PG_DB" 32000

@@ -93,3 +93,46 @@ fn admin_commands_script_apis_resources_subscriptions_and_roles_as_json() {
     assert_eq!(list[0]["resources"][0]["path"], "/order/{orderId}");
     assert_eq!(list[0]["published"], false);
 }
+
+#[test]
+fn keys_generate_chooses_the_token_type_and_defaults_to_the_configured_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "dev",
+        "--password-stdin",
+        "--json",
+    ];
+    admin_json(d, &create, "dev-password-1\n");
+    let app = |name: &str| {
+        let args = ["app", "create", "--owner", "dev", "--name", name, "--json"];
+        admin_json(d, &args, "")["id"].as_str().unwrap().to_owned()
+    };
+    let (first, second) = (app("Opaque"), app("Signed"));
+    let plain = admin_json(d, &["keys", "generate", "--app", &first, "--json"], "");
+    assert_eq!(plain["token_type"], "opaque", "the default default");
+    let args = [
+        "keys",
+        "generate",
+        "--app",
+        &second,
+        "--token-type",
+        "jwt",
+        "--json",
+    ];
+    assert_eq!(admin_json(d, &args, "")["token_type"], "jwt");
+    // The configured default decides when the command does not.
+    std::fs::write(
+        d.join("deployment.toml"),
+        "[oauth]\ndefault_token_type = \"jwt\"\n",
+    )
+    .unwrap();
+    let third = app("Configured");
+    let args = [
+        "keys", "generate", "--app", &third, "--type", "sandbox", "--json",
+    ];
+    assert_eq!(admin_json(d, &args, "")["token_type"], "jwt");
+}

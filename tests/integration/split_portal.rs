@@ -14,6 +14,7 @@ use portico::server::config::Profile;
 on_both_backends!(
     a_portal_node_makes_keys_and_tokens_through_the_key_manager,
     the_portal_says_when_the_key_manager_is_down_and_recovers_by_itself,
+    a_portal_node_asks_the_key_manager_for_jwt_keys,
 );
 
 async fn grant_status(km: &TestApp, id: &str, secret: &str, password: &str) -> u16 {
@@ -112,4 +113,39 @@ async fn the_portal_says_when_the_key_manager_is_down_and_recovers_by_itself(b: 
     .await;
     let (key, _) = generate(&browser, &id).await;
     assert!(!key.is_empty());
+}
+
+/// The token type chosen on a portal node travels to the key manager, whose JWTs the
+/// portal then hands out.
+async fn a_portal_node_asks_the_key_manager_for_jwt_keys(b: Backend) {
+    let Some(f) = key_manager(b).await else {
+        return;
+    };
+    let km = &f.app;
+    let portal = remote_node(km, Profile::Portal, |_| {}).await;
+    let (browser, id) = signed_in_with_app(&portal, "alice").await;
+    let from = format!("/apps/{id}/keys/production");
+    let form = [
+        ("app_id", id.as_str()),
+        ("key_type", "production"),
+        ("grant_password", "on"),
+        ("validity", ""),
+        ("token_type", "jwt"),
+    ];
+    let posted = browser.post(&from, "generate_keys", &form).await;
+    assert!(posted.error().is_none(), "{posted:?}");
+    let key = km
+        .services
+        .store
+        .keys_of_application(&id)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(key.token_type, "jwt");
+    let posted = user_token(&browser, &id).await;
+    assert!(posted.error().is_none(), "{posted:?}");
+    let (_, page) = browser.get(&from).await;
+    let token = value_after(&page, "Access token").unwrap().to_owned();
+    assert_eq!(token.split('.').count(), 3, "{token}");
+    assert!(km.services.introspect(&token, None).await.unwrap().active);
 }

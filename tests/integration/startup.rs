@@ -239,6 +239,15 @@ fn configuration_errors_name_the_key_and_the_file() {
             "[server]\ntrusted_proxies = [\"10.0.0.0/33\"]\n",
             "server.trusted_proxies",
         ),
+        (
+            "[oauth]\ndefault_token_type = \"paseto\"\n",
+            "oauth.default_token_type",
+        ),
+        ("[oauth]\njwt_audience = \"\"\n", "oauth.jwt_audience"),
+        (
+            "[gateway]\njwt_leeway_seconds = 3600\n",
+            "gateway.jwt_leeway_seconds",
+        ),
     ];
     for (toml, key) in cases {
         let err = failing_start(dir.path(), toml, &[]);

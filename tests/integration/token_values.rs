@@ -5,9 +5,7 @@ use crate::on_both_backends;
 use crate::support::app::{spawn_on, Client};
 use crate::support::{spawn_app, Backend, TestApp, TestDb};
 use portico::crypto::{digest, locate, random_token, TokenLocator};
-use portico::store::{
-    DatabaseUrl, KeyRow, NewUser, Store, StoreError, TokenEvent, TokenPart, TokenRow,
-};
+use portico::store::{DatabaseUrl, NewUser, Store, StoreError, TokenPart};
 use serde_json::Value;
 
 const TOKEN_IDS_MIGRATION: i64 = 20261126000006;
@@ -74,54 +72,51 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
         .insert_application(&user.id, "Legacy", "", None, now)
         .await
         .unwrap();
-    let secret = random_token();
-    let key = KeyRow {
-        consumer_key: "legacy-client".into(),
-        app_id: app.id.clone(),
-        key_type: "production".into(),
-        secret_digest: digest(&secret),
-        grant_types: "password,refresh_token".into(),
-        access_token_validity: None,
-        created_at: now,
-        secret_rotated_at: now,
-        token_type: "opaque".into(),
-        app_token_validity: None,
+    // Written as that release wrote them: its columns, not today's.
+    let url = match b {
+        Backend::Sqlite => format!("{}?mode=rwc", db.url),
+        _ => db.url.clone(),
     };
-    store.insert_key(&key).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let (secret, consumer_key) = (random_token(), "legacy-client".to_owned());
+    sqlx::query(
+        "INSERT INTO app_keys (consumer_key, app_id, key_type, secret_digest, grant_types, \
+         access_token_validity, created_at, secret_rotated_at) \
+         VALUES ($1, $2, 'production', $3, 'password,refresh_token', NULL, $4, $4)",
+    )
+    .bind(&consumer_key)
+    .bind(&app.id)
+    .bind(digest(&secret))
+    .bind(now)
+    .execute(&pool)
+    .await
+    .unwrap();
     let (access, refresh) = (random_token(), random_token());
     let id = uuid::Uuid::now_v7().to_string();
-    let row = TokenRow {
-        id: id.clone(),
-        access_digest: digest(&access),
-        refresh_digest: Some(digest(&refresh)),
-        family_id: id,
-        consumer_key: key.consumer_key.clone(),
-        app_id: app.id.clone(),
-        key_type: "production".into(),
-        grant_type: "password".into(),
-        user_id: Some(user.id.clone()),
-        username: Some(user.username.clone()),
-        scopes: "default".into(),
-        issued_at: now,
-        expires_at: now + 3600,
-        refresh_expires_at: Some(now + 86_400),
-        refresh_used_at: None,
-        revoked_at: None,
-        token_type: "opaque".into(),
-    };
-    let event = TokenEvent {
-        app_id: app.id.clone(),
-        key_type: "production".into(),
-        grant_type: "password".into(),
-        user_id: row.user_id.clone(),
-        username: row.username.clone(),
-        outcome: "issued",
-        at: now,
-    };
-    store.issue_token(&row, &event).await.unwrap();
+    sqlx::query(
+        "INSERT INTO tokens (id, access_digest, refresh_digest, family_id, consumer_key, \
+         app_id, key_type, grant_type, user_id, username, scopes, issued_at, expires_at, \
+         refresh_expires_at) VALUES ($1, $2, $3, $1, $4, $5, 'production', 'password', \
+         $6, $7, 'default', $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(digest(&access))
+    .bind(digest(&refresh))
+    .bind(&consumer_key)
+    .bind(&app.id)
+    .bind(&user.id)
+    .bind(&user.username)
+    .bind(now)
+    .bind(now + 3600)
+    .bind(now + 86_400)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    store.close().await;
     let client = Client {
         app_id: app.id,
-        id: key.consumer_key,
+        id: consumer_key,
         secret,
     };
     (client, access, refresh)
@@ -132,7 +127,13 @@ async fn tokens_issued_before_the_upgrade_keep_working(b: Backend) {
         return;
     };
     let (c, old_access, old_refresh) = earlier_release_data(&db, b).await;
-    let app = spawn_on(db, |_| {}).await;
+    let app = spawn_on(db, |c| {
+        c.oauth.default_token_type = portico::domain::TokenType::Jwt
+    })
+    .await;
+    // Keys from before token types stay opaque, whatever the default is now.
+    let key = app.services.store.key_by_consumer_key(&c.id).await.unwrap();
+    assert_eq!(key.token_type, "opaque");
 
     let seen = app.services.introspect(&old_access, None).await.unwrap();
     assert!(seen.active);
@@ -140,6 +141,10 @@ async fn tokens_issued_before_the_upgrade_keep_working(b: Backend) {
     let (status, renewed) = refresh(&app, &c, &old_refresh).await;
     assert_eq!(status, 200, "{renewed}");
     let new_access = renewed["access_token"].as_str().unwrap();
+    assert!(
+        !new_access.contains('.'),
+        "an opaque key's token: {new_access}"
+    );
     let new_refresh = renewed["refresh_token"].as_str().unwrap();
     assert!(matches!(locate(new_refresh), TokenLocator::Row(_)));
     assert!(

@@ -15,7 +15,7 @@ use super::{ServiceError, Services};
 use crate::crypto::jws_verify::{self, JwsRefusal};
 use crate::domain::access_token::{AccessClaims, ClaimsRefusal, Expectations, ACCESS_TOKEN_TYPE};
 use crate::domain::TokenType;
-use crate::store::{StoreError, TokenRow};
+use crate::store::TokenRow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -149,19 +149,6 @@ impl Services {
             }),
             None => row,
         }))
-    }
-
-    /// For the key manager answering another node: a genuine JWT's row as the database
-    /// has it now, read by its `jti`.
-    pub(crate) async fn load_jwt_row(&self, token: &str) -> Result<Option<TokenRow>, ServiceError> {
-        let Checked::Genuine(claims) = self.check_jwt(token).await? else {
-            return Ok(None);
-        };
-        match self.store.token_by_id(&claims.jti).await {
-            Ok(row) if row.token_type == TokenType::Jwt.as_str() => Ok(Some(row)),
-            Ok(_) | Err(StoreError::NotFound) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
     }
 
     /// Whether an access token's row has expired; a JWT's with the configured leeway,
