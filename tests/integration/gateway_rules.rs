@@ -4,7 +4,6 @@ use crate::support::gateway::fixture;
 use crate::support::Backend;
 use crate::{on_both_backends, on_every_topology};
 use portico::service::ScopeInput;
-use portico::store::{DatabaseUrl, Store};
 
 on_every_topology!(
     the_seeds_scope_rule_lets_update_through_only_with_the_update_scope,
@@ -170,13 +169,7 @@ async fn revocation_elsewhere_takes_effect_within_the_cache_bound(b: Backend) {
     };
     let token = f.token("read").await;
     assert_eq!(f.call("GET", "/menu", Some(&token)).await.status(), 200);
-    // Another server sharing the database revokes the user's tokens.
-    let url = DatabaseUrl::parse(f.app.database_url()).unwrap();
-    let elsewhere = Store::connect(&url, 1).await.unwrap();
-    let user = f.app.services.store.user_by_username("dev").await.unwrap();
-    let revoked = elsewhere.revoke_tokens_of_user(&user.id, 1).await.unwrap();
-    assert_eq!(revoked, 1);
-    elsewhere.close().await;
+    f.revoke_elsewhere().await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let res = f.call("GET", "/menu", Some(&token)).await;
     assert_eq!(res.status(), 401);

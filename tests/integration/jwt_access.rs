@@ -277,7 +277,7 @@ on_both_backends!(the_generate_keys_dialog_offers_the_token_type);
 /// With JavaScript off: the dialog preselects the configured default, a JWT key says so
 /// and shows where its keys are published, and the portal's own token is a JWT.
 async fn the_generate_keys_dialog_offers_the_token_type(b: Backend) {
-    use crate::portal_apps::{signed_in_with_app, value_after};
+    use crate::portal_apps::{post_generate_typed, signed_in_with_app, value_after};
     let Some(app) = crate::support::app::spawn_with(b, jwt).await else {
         return;
     };
@@ -288,17 +288,10 @@ async fn the_generate_keys_dialog_offers_the_token_type(b: Backend) {
         page.contains(r#"name="token_type" value="jwt" checked"#),
         "the default is preselected"
     );
-    let mut form = vec![
-        ("app_id", id.as_str()),
-        ("key_type", "production"),
-        ("grant_client_credentials", "on"),
-        ("validity", ""),
-        ("token_type", "paseto"),
-    ];
-    let refused = browser.post(&tab, "generate_keys", &form).await;
+    let grant = "grant_client_credentials";
+    let refused = post_generate_typed(&browser, &id, grant, "paseto").await;
     assert!(refused.error().unwrap().contains("opaque"), "{refused:?}");
-    form[4].1 = "jwt";
-    let posted = browser.post(&tab, "generate_keys", &form).await;
+    let posted = post_generate_typed(&browser, &id, grant, "jwt").await;
     assert!(posted.error().is_none(), "{posted:?}");
     let (_, page) = browser.get(&tab).await;
     assert!(

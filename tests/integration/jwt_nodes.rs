@@ -7,7 +7,6 @@ use crate::jwt_access::jwt;
 use crate::on_both_backends;
 use crate::support::gateway::fixture;
 use crate::support::Backend;
-use portico::store::{DatabaseUrl, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,15 +23,7 @@ async fn a_jwt_revoked_on_another_node_is_refused_within_the_bound(b: Backend) {
     };
     let token = f.token("read").await;
     assert_eq!(f.call("GET", "/menu", Some(&token)).await.status(), 200);
-    // Another server sharing the database revokes the user's tokens.
-    let url = DatabaseUrl::parse(f.app.database_url()).unwrap();
-    let elsewhere = Store::connect(&url, 1).await.unwrap();
-    let user = f.app.services.store.user_by_username("dev").await.unwrap();
-    assert_eq!(
-        elsewhere.revoke_tokens_of_user(&user.id, 1).await.unwrap(),
-        1
-    );
-    elsewhere.close().await;
+    f.revoke_elsewhere().await;
     // The bound opaque tokens have (`revocation_watch`): a feed poll and the trust window.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let res = f.call("GET", "/menu", Some(&token)).await;

@@ -49,6 +49,25 @@ pub(crate) async fn post_generate(browser: &Browser, id: &str) -> Posted {
     browser.post(&from, "generate_keys", &form).await
 }
 
+/// Posts Generate Keys on the production tab with one grant (`grant_password`, ...) and
+/// access tokens of `token_type`.
+pub(crate) async fn post_generate_typed(
+    browser: &Browser,
+    id: &str,
+    grant: &str,
+    token_type: &str,
+) -> Posted {
+    let from = format!("/apps/{id}/keys/production");
+    let form = [
+        ("app_id", id),
+        ("key_type", "production"),
+        (grant, "on"),
+        ("validity", ""),
+        ("token_type", token_type),
+    ];
+    browser.post(&from, "generate_keys", &form).await
+}
+
 pub(crate) async fn generate(browser: &Browser, id: &str) -> (String, String) {
     let from = format!("/apps/{id}/keys/production");
     let posted = post_generate(browser, id).await;

@@ -4,7 +4,9 @@
 
 use crate::multi_node::time_until;
 use crate::on_both_backends;
-use crate::portal_apps::{generate, post_generate, signed_in_with_app, value_after};
+use crate::portal_apps::{
+    generate, post_generate, post_generate_typed, signed_in_with_app, value_after,
+};
 use crate::support::app::TestApp;
 use crate::support::browser::Browser;
 use crate::support::split::{key_manager, remote_node, restart_key_manager};
@@ -125,14 +127,7 @@ async fn a_portal_node_asks_the_key_manager_for_jwt_keys(b: Backend) {
     let portal = remote_node(km, Profile::Portal, |_| {}).await;
     let (browser, id) = signed_in_with_app(&portal, "alice").await;
     let from = format!("/apps/{id}/keys/production");
-    let form = [
-        ("app_id", id.as_str()),
-        ("key_type", "production"),
-        ("grant_password", "on"),
-        ("validity", ""),
-        ("token_type", "jwt"),
-    ];
-    let posted = browser.post(&from, "generate_keys", &form).await;
+    let posted = post_generate_typed(&browser, &id, "grant_password", "jwt").await;
     assert!(posted.error().is_none(), "{posted:?}");
     let key = km
         .services

@@ -152,6 +152,23 @@ impl Fixture {
             .unwrap();
     }
 
+    /// Revokes `dev`'s tokens from another server sharing the database, as a lock there
+    /// would; this node hears of it only through the revocation feed.
+    pub async fn revoke_elsewhere(&self) {
+        let url = portico::store::DatabaseUrl::parse(self.app.database_url()).unwrap();
+        let elsewhere = portico::store::Store::connect(&url, 1).await.unwrap();
+        let user = self
+            .app
+            .services
+            .store
+            .user_by_username("dev")
+            .await
+            .unwrap();
+        let revoked = elsewhere.revoke_tokens_of_user(&user.id, 1).await.unwrap();
+        assert_eq!(revoked, 1);
+        elsewhere.close().await;
+    }
+
     /// `POST /revoke` of `token` with the fixture's client.
     pub async fn revoke(&self, token: &str) -> reqwest::Response {
         self.gw()
