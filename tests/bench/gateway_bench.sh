@@ -92,6 +92,8 @@ bench() { # label database-url cache-seconds offset [token-type]
   local dir="$WORK/$label"; mkdir -p "$dir"
   export PORTICO_DATABASE__URL="$db" PORTICO_SERVER__OFFSET="$offset" PORTICO_LOG__LEVEL=warn
   export PORTICO_GATEWAY__CACHE_SECONDS="$cache" PORTICO_ADMIN_PASSWORD="bench-admin-password"
+  # The setups share a database and so its signing keys: one sealing key for them all.
+  export PORTICO_OAUTH__SIGNING__KEY_ENCRYPTION_KEY="bench-key-encryption-key-0123456789abcdef"
   local p="$BIN"
   ( cd "$dir" && "$p" migrate >/dev/null
     echo "bench-user-password" | "$p" user create --username benchuser --password-stdin >/dev/null

@@ -7,7 +7,8 @@
 #
 # PHASES=password,refresh,client_credentials,introspection (the default) picks the
 # endpoints to load; TOKEN_TYPES="opaque jwt" (the default) the access-token types, each
-# on its own key of the same server, so JWT signing is priced beside opaque tokens;
+# on its own key of the same server, so JWT signing is priced beside opaque tokens, each
+# phase run for every type back to back (ROUNDS=N repeats that N times, alternating);
 # THROTTLE=off (the default: the brute-force throttle off, the bare grant), local (on,
 # per node) or shared (on, outcomes shared through the database, as on PostgreSQL by
 # default) prices the throttle; SQLITE_ONLY=1 skips PostgreSQL; PORTICO_BIN=path benchmarks that binary instead of
@@ -72,37 +73,52 @@ bench_backend() { # backend url
   # wrk calls request() once more on its first thread to validate the script: one spare each.
   export SEEDS_PER_THREAD=33 ACCESS_TOKEN
 
+  # One key per access-token type, made first, so each phase runs for every type back to
+  # back: the machine's speed drifts by minutes, and adjacent runs see the same machine.
   local tt
+  declare -A BASIC TOKEN
   for tt in ${TOKEN_TYPES:-opaque jwt}; do
     local app keys ck cs
     app=$(cd "$dir" && "$BIN" app create --owner benchuser --name "bench-$tt" --json | sed 's/.*"id":"\([^"]*\)".*/\1/')
     keys=$(cd "$dir" && "$BIN" keys generate --app "$app" --token-type "$tt" --json)
     ck=$(sed 's/.*"consumer_key":"\([^"]*\)".*/\1/' <<<"$keys")
     cs=$(sed 's/.*"consumer_secret":"\([^"]*\)".*/\1/' <<<"$keys")
-    CLIENT_BASIC=$(printf '%s:%s' "$ck" "$cs" | base64 -w0)
-    ACCESS_TOKEN=$(mint | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
-    for proto in http https; do
-      local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
-      row() { echo "| $backend | $tt | $proto | $1 | $rps | $p50 | $p99 | $cpu | $err | $steal |"; }
-      if phase password; then
-        local before; before=$(ceiling 5)
-        read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/password.lua)
-        local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
-        row "password grant ($ratio × ceiling $before/s)"
-      fi
-      if phase refresh; then
-        export REFRESH_SEEDS="$WORK/seeds-$backend-$tt-$proto"; seeds "$REFRESH_SEEDS" 66
-        read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/refresh.lua)
-        row "refresh grant"
-      fi
-      if phase client_credentials; then
-        read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/client_credentials.lua)
-        row "client credentials grant"
-      fi
-      if phase introspection; then
-        read -r rps p50 p99 err steal cpu < <(measure "$base/oauth2/introspect" -s tests/bench/introspect.lua)
-        row "introspection"
-      fi
+    BASIC[$tt]=$(printf '%s:%s' "$ck" "$cs" | base64 -w0)
+    CLIENT_BASIC=${BASIC[$tt]}
+    TOKEN[$tt]=$(mint | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  done
+  each_type() { # runs "$@" once per token type, with that type's client and token
+    for tt in ${TOKEN_TYPES:-opaque jwt}; do
+      CLIENT_BASIC=${BASIC[$tt]} ACCESS_TOKEN=${TOKEN[$tt]}
+      "$@"
+    done
+  }
+  row() { echo "| $backend | $tt | $proto | $1 | $rps | $p50 | $p99 | $cpu | $err | $steal |"; }
+  password_phase() {
+    local before; before=$(ceiling 5)
+    read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/password.lua)
+    local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
+    row "password grant ($ratio × ceiling $before/s)"
+  }
+  refresh_phase() {
+    export REFRESH_SEEDS="$WORK/seeds-$backend-$tt-$proto"; seeds "$REFRESH_SEEDS" 66
+    read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/refresh.lua)
+    row "refresh grant"
+  }
+  client_credentials_phase() {
+    read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/client_credentials.lua)
+    row "client credentials grant"
+  }
+  introspection_phase() {
+    read -r rps p50 p99 err steal cpu < <(measure "$base/oauth2/introspect" -s tests/bench/introspect.lua)
+    row "introspection"
+  }
+  local round name
+  for proto in http https; do
+    local base; base=$([ "$proto" = http ] && echo "$http" || echo "$https")
+    for name in password refresh client_credentials introspection; do
+      phase "$name" || continue
+      for round in $(seq 1 "${ROUNDS:-1}"); do each_type "${name}_phase"; done
     done
   done
   local peak; peak=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status")

@@ -133,3 +133,22 @@ async fn rotating_the_signing_key_under_load_fails_no_request(b: Backend) {
         signed_by(&new)
     );
 }
+
+on_both_backends!(jwts_pass_with_the_caches_off);
+
+/// `[gateway] cache_seconds = 0`: every JWT is verified again, and still passes.
+async fn jwts_pass_with_the_caches_off(b: Backend) {
+    let Some(f) = fixture(b, |c| {
+        jwt(c);
+        c.gateway.cache_seconds = 0;
+    })
+    .await
+    else {
+        return;
+    };
+    let token = f.token("read").await;
+    for _ in 0..3 {
+        let res = f.call("GET", "/order/1", Some(&token)).await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    }
+}
