@@ -5,6 +5,7 @@ mod hash_pool;
 pub mod jws;
 pub mod jws_verify;
 mod password;
+pub mod pkce;
 mod random;
 pub mod seal;
 mod signer;

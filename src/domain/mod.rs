@@ -10,6 +10,8 @@ mod error;
 mod grant;
 mod key_type;
 pub mod path;
+pub mod pkce;
+pub mod redirect_uri;
 pub mod route;
 mod scope;
 pub mod stats;
