@@ -1,6 +1,7 @@
 //! Admin subcommands. Each prints a readable line, or JSON with `--json` for scripts.
 
 use super::args::*;
+use crate::domain::redirect_uri::CallbackUrls;
 use crate::domain::GrantTypes;
 use crate::server::{self, config::Config};
 use crate::service::{ApplicationInput, KeyRequest, ScopeInput, Services};
@@ -130,6 +131,9 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             grant_types,
             validity,
             token_type,
+            callback_urls,
+            public_client,
+            allow_plain_pkce,
             out,
         } => {
             let app = application(s, &app).await?;
@@ -138,6 +142,9 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
                 grant_types: GrantTypes::parse_list(&grant_types)?,
                 access_token_validity: validity,
                 token_type: token_type.map(Into::into),
+                callback_urls: CallbackUrls::parse(&callback_urls.join("\n"))?,
+                public_client,
+                allow_plain_pkce,
             };
             (s.generate_keys(&app, request).await?, out)
         }
@@ -154,6 +161,8 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             "type": generated.key.key_type,
             "grant_types": generated.key.grant_types.split(',').collect::<Vec<_>>(),
             "token_type": generated.key.token_type,
+            "callback_urls": generated.key.callback_urls.lines().collect::<Vec<_>>(),
+            "public_client": generated.key.public_client != 0,
         }),
         format!(
             "consumer key:    {}\nconsumer secret: {}\n(the secret is shown only this once)",

@@ -168,6 +168,15 @@ pub enum KeysCommand {
         /// `[oauth] default_token_type`
         #[arg(long, value_enum)]
         token_type: Option<TokenTypeArg>,
+        /// Where the authorization code grant may send codes (repeat for several)
+        #[arg(long = "callback-url")]
+        callback_urls: Vec<String>,
+        /// A browser or mobile app: no secret, PKCE always (authorization code only)
+        #[arg(long)]
+        public_client: bool,
+        /// Accept PKCE's `plain` method besides S256
+        #[arg(long)]
+        allow_plain_pkce: bool,
         #[command(flatten)]
         out: Output,
     },

@@ -9,13 +9,15 @@ pub enum GrantType {
     Password,
     RefreshToken,
     ClientCredentials,
+    AuthorizationCode,
 }
 
 impl GrantType {
-    pub const ALL: [GrantType; 3] = [
+    pub const ALL: [GrantType; 4] = [
         GrantType::Password,
         GrantType::RefreshToken,
         GrantType::ClientCredentials,
+        GrantType::AuthorizationCode,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -23,6 +25,7 @@ impl GrantType {
             GrantType::Password => "password",
             GrantType::RefreshToken => "refresh_token",
             GrantType::ClientCredentials => "client_credentials",
+            GrantType::AuthorizationCode => "authorization_code",
         }
     }
 
@@ -65,7 +68,7 @@ impl GrantTypes {
                     ValidationError::new(
                         "grant_types",
                         format!(
-                            "unknown grant type `{s}` (use password, refresh_token, client_credentials)"
+                            "unknown grant type `{s}` (use password, refresh_token, client_credentials, authorization_code)"
                         ),
                     )
                 })

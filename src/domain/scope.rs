@@ -86,6 +86,11 @@ impl ScopeSet {
         self.0.is_subset(&other.0)
     }
 
+    /// Every scope of either set.
+    pub fn union(&self, other: &ScopeSet) -> ScopeSet {
+        Self(self.0.union(&other.0).cloned().collect())
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &ScopeName> {
         self.0.iter()
     }

@@ -256,8 +256,11 @@ pub struct RegisteredUser {
     pub username: String,
     pub first_token_at: Epoch,
     pub last_token_at: Epoch,
-    /// Access tokens obtained with the password grant (refreshes not counted).
+    /// Access tokens obtained with the password or authorization code grant
+    /// (refreshes not counted).
     pub tokens: u64,
+    /// The grants they came through: `password`, `authorization_code`, space-separated.
+    pub grants: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -67,6 +67,7 @@ pub fn client_auth(
                 client_id: id,
                 client_secret: SecretString::from(secret),
                 via_basic: true,
+                public: false,
             })
         }
         (Some(_), _, Some(_)) => Err(OAuthError::InvalidRequest(
@@ -76,6 +77,14 @@ pub fn client_auth(
             client_id: id,
             client_secret: SecretString::from(secret),
             via_basic: false,
+            public: false,
+        }),
+        // RFC 6749 §3.2.1: a public client names itself with `client_id` alone.
+        (None, Some(id), None) => Ok(ClientAuth {
+            client_id: id,
+            client_secret: SecretString::from(String::new()),
+            via_basic: false,
+            public: true,
         }),
         (None, _, _) => Err(OAuthError::InvalidClient(
             "client authentication is required".into(),

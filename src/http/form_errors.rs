@@ -95,6 +95,10 @@ fn signed_location(services: &Services, location: &str, now: i64) -> String {
     }
 }
 
+/// Marks a redirect to an OAuth client's registered callback URL, the one kind that may
+/// leave this origin; set only by the authorization endpoint, removed before sending.
+pub const CLIENT_REDIRECT: &str = "x-portico-client-redirect";
+
 /// Middleware for the portal listener.
 pub async fn sign_form_errors(
     State(services): State<Services>,
@@ -113,6 +117,9 @@ pub async fn sign_form_errors(
         }
     }
     let mut res = next.run(req).await;
+    if res.headers_mut().remove(CLIENT_REDIRECT).is_some() {
+        return res;
+    }
     if res.status().is_redirection() {
         let location = res
             .headers()

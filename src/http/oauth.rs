@@ -138,6 +138,7 @@ async fn authorize_introspection(
             client_id: id,
             client_secret: SecretString::from(secret),
             via_basic: true,
+            public: false,
         };
         if services.authenticate_client(&client).await.is_ok() {
             return Ok(());

@@ -165,14 +165,15 @@ fn to_csv(users: &[RegisteredUser]) -> String {
             raw
         }
     };
-    let mut out = String::from("username,first_token_at,last_token_at,tokens\r\n");
+    let mut out = String::from("username,first_token_at,last_token_at,tokens,grants\r\n");
     for u in users {
         out.push_str(&format!(
-            "{},{},{},{}\r\n",
+            "{},{},{},{},{}\r\n",
             field(&u.username),
             crate::domain::format_iso8601(u.first_token_at),
             crate::domain::format_iso8601(u.last_token_at),
-            u.tokens
+            u.tokens,
+            field(&u.grants),
         ));
     }
     out
@@ -189,13 +190,17 @@ mod tests {
             first_token_at: 0,
             last_token_at: 86_400,
             tokens: 2,
+            grants: "password authorization_code".into(),
         };
         let csv = to_csv(&[user("alice"), user("=cmd,x"), user("say \"hi\"")]);
         let lines: Vec<&str> = csv.split("\r\n").collect();
-        assert_eq!(lines[0], "username,first_token_at,last_token_at,tokens");
+        assert_eq!(
+            lines[0],
+            "username,first_token_at,last_token_at,tokens,grants"
+        );
         assert_eq!(
             lines[1],
-            "alice,1970-01-01T00:00:00Z,1970-01-02T00:00:00Z,2"
+            "alice,1970-01-01T00:00:00Z,1970-01-02T00:00:00Z,2,password authorization_code"
         );
         assert!(lines[2].starts_with("\"'=cmd,x\","), "{}", lines[2]);
         assert!(lines[3].starts_with("\"say \"\"hi\"\"\","), "{}", lines[3]);

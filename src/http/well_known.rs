@@ -27,14 +27,30 @@ pub(super) fn shared(issuer: &str) -> serde_json::Map<String, Value> {
             json!(format!("{issuer}/oauth2/userinfo")),
         ),
         (
-            "grant_types_supported",
-            json!(["password", "refresh_token", "client_credentials"]),
+            "authorization_endpoint",
+            json!(format!("{issuer}/oauth2/authorize")),
         ),
-        // No authorization endpoint yet, so no response types.
-        ("response_types_supported", json!([])),
+        (
+            "grant_types_supported",
+            json!([
+                "authorization_code",
+                "password",
+                "refresh_token",
+                "client_credentials"
+            ]),
+        ),
+        ("response_types_supported", json!(["code"])),
+        ("response_modes_supported", json!(["query"])),
+        // plain only for applications that opted in to it.
+        ("code_challenge_methods_supported", json!(["S256", "plain"])),
+        // RFC 9207: every answer of the authorization endpoint carries `iss`.
+        (
+            "authorization_response_iss_parameter_supported",
+            json!(true),
+        ),
         (
             "token_endpoint_auth_methods_supported",
-            json!(["client_secret_basic", "client_secret_post"]),
+            json!(["client_secret_basic", "client_secret_post", "none"]),
         ),
     ]
     .into_iter()

@@ -8,8 +8,25 @@ use super::context as cx;
 #[cfg(feature = "ssr")]
 use secrecy::SecretString;
 
+/// Where to go after signing in: a path on this portal, never another site (`//host`
+/// and `/\host` are other sites to browsers).
+pub fn safe_next(next: Option<&str>) -> Option<&str> {
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.starts_with("/\\")
+            && n.len() <= 4096
+            && !n.chars().any(|c| c.is_control() || c == '\\')
+    })
+}
+
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(csrf: String, username: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    csrf: String,
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let services = cx::services()?;
     let (token, user) = services
@@ -24,7 +41,7 @@ pub async fn sign_in(csrf: String, username: String, password: String) -> Result
     cx::redirect(if user.must_change_password == 1 {
         "/account/password"
     } else {
-        "/apps"
+        safe_next(next.as_deref()).unwrap_or("/apps")
     });
     Ok(())
 }

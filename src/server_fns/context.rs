@@ -169,3 +169,16 @@ pub async fn require_admin() -> Result<UserRow, AppError> {
 pub fn redirect(path: &str) {
     leptos_axum::redirect(path);
 }
+
+/// Redirects to another site: an OAuth client's callback URL, which the caller has
+/// checked against the URLs the client registered. Every other portal redirect stays on
+/// this origin (`http::form_errors`); this marks the one that may leave it.
+pub fn redirect_to_client(url: &str) {
+    leptos_axum::redirect(url);
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.insert_header(
+            header::HeaderName::from_static(crate::http::form_errors::CLIENT_REDIRECT),
+            header::HeaderValue::from_static("1"),
+        );
+    }
+}

@@ -78,6 +78,8 @@ pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, Ap
             access_token_validity: k.access_token_validity,
             created_at: k.created_at,
             token_type: crate::domain::TokenType::parse(&k.token_type).unwrap_or_default(),
+            callback_urls: k.callback_urls.lines().map(str::to_owned).collect(),
+            public_client: k.public_client != 0,
         }),
         Err(crate::service::ServiceError::NotFound(_)) => None,
         Err(e) => return Err(e.into()),
@@ -150,6 +152,10 @@ pub async fn generate_keys(
     grant_password: Option<String>,
     grant_refresh_token: Option<String>,
     grant_client_credentials: Option<String>,
+    grant_authorization_code: Option<String>,
+    callback_urls: Option<String>,
+    public_client: Option<String>,
+    allow_plain_pkce: Option<String>,
     validity: String,
     token_type: Option<String>,
 ) -> Result<RevealedKeys, AppError> {
@@ -163,6 +169,7 @@ pub async fn generate_keys(
         (grant_password, GrantType::Password),
         (grant_refresh_token, GrantType::RefreshToken),
         (grant_client_credentials, GrantType::ClientCredentials),
+        (grant_authorization_code, GrantType::AuthorizationCode),
     ];
     let grants = chosen
         .into_iter()
@@ -180,6 +187,12 @@ pub async fn generate_keys(
             .map(crate::domain::TokenType::parse)
             .transpose()
             .map_err(|e| AppError::invalid(&e.field, &e.message))?,
+        callback_urls: crate::domain::redirect_uri::CallbackUrls::parse(
+            callback_urls.as_deref().unwrap_or(""),
+        )
+        .map_err(|e| AppError::invalid(&e.field, &e.message))?,
+        public_client: public_client.is_some(),
+        allow_plain_pkce: allow_plain_pkce.is_some(),
     };
     let keys = services.generate_keys(&app, request).await?;
     Ok(reveal(app.id, kt, keys).await)

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod apis;
 pub mod apps;
 pub mod auth;
+pub mod authorize;
 #[cfg(feature = "ssr")]
 pub mod context;
 mod error;

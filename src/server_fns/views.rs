@@ -37,6 +37,8 @@ pub struct KeyView {
     pub access_token_validity: Option<i64>,
     pub created_at: i64,
     pub token_type: crate::domain::TokenType,
+    pub callback_urls: Vec<String>,
+    pub public_client: bool,
 }
 
 /// A consumer key and secret right after generation or regeneration.

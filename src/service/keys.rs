@@ -1,7 +1,8 @@
 use super::error::not_found;
 use super::{KeyManager, ServiceError, Services};
 use crate::crypto;
-use crate::domain::{GrantTypes, KeyType, TokenType, ValidationError};
+use crate::domain::redirect_uri::CallbackUrls;
+use crate::domain::{GrantType, GrantTypes, KeyType, TokenType, ValidationError};
 use crate::store::{ApplicationRow, KeyRow, StoreError};
 use secrecy::SecretString;
 
@@ -14,6 +15,12 @@ pub struct KeyRequest {
     pub access_token_validity: Option<i64>,
     /// Opaque or JWT access tokens; `None` takes `[oauth] default_token_type`.
     pub token_type: Option<TokenType>,
+    /// Where the authorization code grant may send its codes.
+    pub callback_urls: CallbackUrls,
+    /// A browser or mobile app that cannot keep a secret: no secret, PKCE always.
+    pub public_client: bool,
+    /// PKCE's `plain` method besides S256, for clients that cannot hash.
+    pub allow_plain_pkce: bool,
 }
 
 /// A freshly generated key pair. The secret exists only here: it is stored as a digest.
@@ -51,13 +58,19 @@ impl Services {
                 .into());
             }
         }
+        check_grant_setup(&request)?;
+        // A public client gets no secret: none is shown, and none can ever match.
         let secret = crypto::random_token();
+        let secret_digest = match request.public_client {
+            true => String::new(),
+            false => crypto::digest(&secret),
+        };
         let now = self.clock.now();
         let key = KeyRow {
             consumer_key: crypto::consumer_key(),
             app_id: app.id.clone(),
             key_type: request.key_type.as_str().into(),
-            secret_digest: crypto::digest(&secret),
+            secret_digest,
             grant_types: request.grant_types.to_list(),
             access_token_validity: request.access_token_validity,
             created_at: now,
@@ -67,6 +80,9 @@ impl Services {
                 .unwrap_or(self.jwt.default_token_type)
                 .as_str()
                 .into(),
+            callback_urls: request.callback_urls.to_lines(),
+            public_client: i64::from(request.public_client),
+            allow_plain_pkce: i64::from(request.allow_plain_pkce),
             app_token_validity: app.token_validity,
         };
         self.store.insert_key(&key).await.map_err(|e| match e {
@@ -78,7 +94,10 @@ impl Services {
         })?;
         Ok(GeneratedKeys {
             consumer_key: key.consumer_key.clone(),
-            consumer_secret: SecretString::from(secret),
+            consumer_secret: SecretString::from(match request.public_client {
+                true => String::new(),
+                false => secret,
+            }),
             key,
         })
     }
@@ -116,6 +135,13 @@ impl Services {
         key_type: KeyType,
     ) -> Result<GeneratedKeys, ServiceError> {
         let mut key = self.key_of(app, key_type).await?;
+        if key.public_client != 0 {
+            return Err(ValidationError::new(
+                "key_type",
+                "a public client has no secret to regenerate",
+            )
+            .into());
+        }
         let secret = crypto::random_token();
         key.secret_digest = crypto::digest(&secret);
         key.secret_rotated_at = self.clock.now();
@@ -130,4 +156,29 @@ impl Services {
             key,
         })
     }
+}
+
+/// The grants and callback URLs of a new key fit together: the authorization code grant
+/// needs somewhere to send codes, and a public client (which holds no secret) may only
+/// use the grants that work without one.
+fn check_grant_setup(request: &KeyRequest) -> Result<(), ValidationError> {
+    let grants = &request.grant_types;
+    if grants.allows(GrantType::AuthorizationCode) && request.callback_urls.is_empty() {
+        return Err(ValidationError::new(
+            "callback_urls",
+            "add at least one callback URL for the authorization code grant",
+        ));
+    }
+    if request.public_client {
+        let needs_secret = [GrantType::Password, GrantType::ClientCredentials];
+        if !grants.allows(GrantType::AuthorizationCode)
+            || needs_secret.iter().any(|g| grants.allows(*g))
+        {
+            return Err(ValidationError::new(
+                "public_client",
+                "a public client uses the authorization code grant (and refresh tokens) only",
+            ));
+        }
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod apis;
 mod applications;
+pub mod authorize;
 mod calls;
 mod clock;
 mod error;

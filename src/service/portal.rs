@@ -74,6 +74,7 @@ impl Services {
                 client_id: key.consumer_key.clone(),
                 client_secret: SecretString::from(String::new()),
                 via_basic: false,
+                public: false,
             },
             params,
             client_ip: addr,

@@ -25,6 +25,7 @@ fn registered(row: AppUserRow) -> RegisteredUser {
         first_token_at: row.first_at,
         last_token_at: row.last_at,
         tokens: count(row.tokens),
+        grants: row.grants,
     }
 }
 

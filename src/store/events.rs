@@ -56,8 +56,9 @@ pub(super) async fn insert_events(
         q.execute(&mut **tx).await?;
     }
     for e in events {
-        if let (Some(user_id), Some(username), "issued", "password") =
-            (&e.user_id, &e.username, e.outcome, e.grant_type.as_str())
+        let registers = matches!(e.grant_type.as_str(), "password" | "authorization_code");
+        if let (Some(user_id), Some(username), "issued", true) =
+            (&e.user_id, &e.username, e.outcome, registers)
         {
             register_user(tx, e, user_id, username).await?;
         }
@@ -65,8 +66,9 @@ pub(super) async fn insert_events(
     Ok(())
 }
 
-/// Counts a password-grant token towards the application's registered users. Password
-/// grants run at the speed of Argon2id, so this row is never a point of contention.
+/// Counts a password-grant or authorization-code token towards the application's
+/// registered users, naming the grant. Both run at human speed (Argon2id, or a person
+/// at a consent page), so this row is never a point of contention.
 async fn register_user(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     e: &TokenEvent,
@@ -74,10 +76,12 @@ async fn register_user(
     username: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO app_users (app_id, user_id, username, first_at, last_at, tokens) \
-         VALUES ($1, $2, $3, $4, $4, 1) \
+        "INSERT INTO app_users (app_id, user_id, username, first_at, last_at, tokens, grants) \
+         VALUES ($1, $2, $3, $4, $4, 1, $5) \
          ON CONFLICT (app_id, user_id) DO UPDATE SET \
            username = excluded.username, \
+           grants = CASE WHEN (' ' || app_users.grants || ' ') LIKE ('% ' || excluded.grants || ' %') \
+                    THEN app_users.grants ELSE app_users.grants || ' ' || excluded.grants END, \
            first_at = CASE WHEN excluded.first_at < app_users.first_at \
                       THEN excluded.first_at ELSE app_users.first_at END, \
            last_at = CASE WHEN excluded.last_at > app_users.last_at \
@@ -88,6 +92,7 @@ async fn register_user(
     .bind(user_id)
     .bind(username)
     .bind(e.at)
+    .bind(&e.grant_type)
     .execute(&mut **tx)
     .await?;
     Ok(())

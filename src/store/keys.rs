@@ -15,6 +15,12 @@ pub struct KeyRow {
     pub secret_rotated_at: Epoch,
     /// `opaque` or `jwt` (`domain::TokenType`).
     pub token_type: String,
+    /// Callback URLs of the authorization code grant, one per line.
+    pub callback_urls: String,
+    /// 1: a public client (no usable secret; PKCE always).
+    pub public_client: i64,
+    /// 1: PKCE's `plain` method is accepted besides S256.
+    pub allow_plain_pkce: i64,
     /// The owning application's token validity, read with the key so a grant needs no
     /// second query; not stored on the key.
     #[sqlx(default)]
@@ -22,17 +28,19 @@ pub struct KeyRow {
 }
 
 const COLUMNS: &str = "consumer_key, app_id, key_type, secret_digest, grant_types, \
-                       access_token_validity, created_at, secret_rotated_at, token_type";
+                       access_token_validity, created_at, secret_rotated_at, token_type, \
+                       callback_urls, public_client, allow_plain_pkce";
 const SELECT: &str =
     "SELECT k.consumer_key, k.app_id, k.key_type, k.secret_digest, k.grant_types, \
                       k.access_token_validity, k.created_at, k.secret_rotated_at, \
-                      k.token_type, a.token_validity AS app_token_validity \
+                      k.token_type, k.callback_urls, k.public_client, k.allow_plain_pkce, \
+                      a.token_validity AS app_token_validity \
                       FROM app_keys k JOIN applications a ON a.id = k.app_id";
 
 impl Store {
     pub async fn insert_key(&self, key: &KeyRow) -> Result<(), StoreError> {
         let sql =
-            format!("INSERT INTO app_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+            format!("INSERT INTO app_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
         sqlx::query(&sql)
             .bind(&key.consumer_key)
             .bind(&key.app_id)
@@ -43,6 +51,9 @@ impl Store {
             .bind(key.created_at)
             .bind(key.secret_rotated_at)
             .bind(&key.token_type)
+            .bind(&key.callback_urls)
+            .bind(key.public_client)
+            .bind(key.allow_plain_pkce)
             .execute(&self.pool)
             .await?;
         Ok(())

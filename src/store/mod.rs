@@ -4,8 +4,10 @@
 
 mod apis;
 mod applications;
+mod authorization_codes;
 mod batch;
 mod calls;
+mod consents;
 mod error;
 mod events;
 mod feed;
@@ -25,7 +27,9 @@ mod users;
 
 pub use apis::{ApiRow, ResourceRow};
 pub use applications::{ApplicationRow, ApplicationWithOwner};
+pub use authorization_codes::{CodeRow, Spent};
 pub use calls::{AppCallCount, CallCount, CallRecord};
+pub use consents::ConsentRow;
 pub use error::StoreError;
 pub use events::{TokenEvent, TokenEventRow};
 pub use keys::KeyRow;

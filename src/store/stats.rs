@@ -21,6 +21,8 @@ pub struct AppUserRow {
     pub first_at: Epoch,
     pub last_at: Epoch,
     pub tokens: i64,
+    /// The grants the user came through, space-separated.
+    pub grants: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -170,7 +172,7 @@ impl Store {
         limit: Option<i64>,
     ) -> Result<Vec<AppUserRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT username, first_at, last_at, tokens FROM app_users WHERE app_id = $1 \
+            "SELECT username, first_at, last_at, tokens, grants FROM app_users WHERE app_id = $1 \
              ORDER BY last_at DESC, username LIMIT $2",
         )
         .bind(app_id)

@@ -111,6 +111,9 @@ async fn owner_and_app(services: &Services) -> anyhow::Result<String> {
         grant_types: grants,
         access_token_validity: None,
         token_type: None,
+        callback_urls: Default::default(),
+        public_client: false,
+        allow_plain_pkce: false,
     };
     services.generate_keys(&app, request).await?;
     Ok(app.id)

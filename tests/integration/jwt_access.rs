@@ -213,6 +213,9 @@ async fn keys_stay_opaque_unless_jwt_is_chosen(b: Backend) {
                 grant_types: portico::domain::GrantTypes::parse_list("client_credentials").unwrap(),
                 access_token_validity: None,
                 token_type: Some(TokenType::Jwt),
+                callback_urls: Default::default(),
+                public_client: false,
+                allow_plain_pkce: false,
             },
         )
         .await

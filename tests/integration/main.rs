@@ -3,6 +3,7 @@
 
 mod support;
 
+mod authorization_code;
 mod behind_proxy;
 mod cli_apis;
 mod deploy_reference;

@@ -151,10 +151,10 @@ async fn discovery_lists_what_is_supported(b: Backend) {
     assert_eq!(doc["userinfo_endpoint"], app.portal("/oauth2/userinfo"));
     assert_eq!(doc["id_token_signing_alg_values_supported"][0], "RS256");
     assert_eq!(doc["scopes_supported"], serde_json::json!(["openid"]));
+    assert_eq!(doc["response_types_supported"], serde_json::json!(["code"]));
     assert_eq!(
-        doc["response_types_supported"],
-        serde_json::json!([]),
-        "no authorization endpoint yet"
+        doc["authorization_endpoint"],
+        app.portal("/oauth2/authorize")
     );
     let metadata = app
         .get_json(app.portal("/.well-known/oauth-authorization-server"))

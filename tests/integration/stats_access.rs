@@ -90,11 +90,14 @@ async fn json_and_csv_report_the_same_users(b: Backend) {
         .starts_with("attachment"));
     let csv = res.text().await.unwrap();
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
-    assert_eq!(lines[0], "username,first_token_at,last_token_at,tokens");
+    assert_eq!(
+        lines[0],
+        "username,first_token_at,last_token_at,tokens,grants"
+    );
     assert_eq!(lines.len(), 3);
     assert!(lines
         .iter()
-        .any(|l| l.starts_with("carol,") && l.ends_with(",1")));
+        .any(|l| l.starts_with("carol,") && l.ends_with(",1,password")));
 
     let bad = browser
         .response(&format!("/api/stats/applications/{id}?range=2w"))

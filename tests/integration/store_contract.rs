@@ -139,6 +139,9 @@ async fn keys_are_unique_per_type_and_secrets_rotate(b: Backend) {
         created_at: 1,
         secret_rotated_at: 1,
         token_type: "opaque".into(),
+        callback_urls: String::new(),
+        public_client: 0,
+        allow_plain_pkce: 0,
         app_token_validity: None,
     };
     s.insert_key(&key).await.unwrap();

@@ -102,6 +102,11 @@ async fn grants_the_key_does_not_allow_are_unauthorized_client(b: Backend) {
         .await;
     assert_eq!(
         res.json::<Value>().await.unwrap()["error"],
+        "unauthorized_client"
+    );
+    let res = app.token(&c, &[("grant_type", "implicit")]).await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
         "unsupported_grant_type"
     );
 }

@@ -299,6 +299,9 @@ async fn token_lifetime_comes_from_the_key_then_the_application(b: Backend) {
         grant_types: portico::domain::GrantTypes::parse_list("password").unwrap(),
         access_token_validity: Some(120),
         token_type: None,
+        callback_urls: Default::default(),
+        public_client: false,
+        allow_plain_pkce: false,
     };
     let sandbox = app.services.generate_keys(&app_row, request).await.unwrap();
     use secrecy::ExposeSecret;

@@ -162,12 +162,19 @@ async fn discovery_metadata_lists_endpoints_grants_and_auth_methods() {
     );
     assert_eq!(
         meta["grant_types_supported"],
-        serde_json::json!(["password", "refresh_token", "client_credentials"])
+        serde_json::json!([
+            "authorization_code",
+            "password",
+            "refresh_token",
+            "client_credentials"
+        ])
     );
     assert_eq!(
         meta["token_endpoint_auth_methods_supported"],
-        serde_json::json!(["client_secret_basic", "client_secret_post"])
+        serde_json::json!(["client_secret_basic", "client_secret_post", "none"])
     );
+    assert_eq!(meta["code_challenge_methods_supported"][0], "S256");
+    assert_eq!(meta["authorization_response_iss_parameter_supported"], true);
     assert_eq!(
         meta["scopes_supported"],
         serde_json::json!(["default", "openid"])

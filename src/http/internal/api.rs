@@ -6,6 +6,7 @@ use super::{
     KeysAnswer, KeysRequest, PortalTokenRequest, Refusal, ValidateAnswer, ValidateRequest,
     WireToken, CLIENT_ADDRESS_HEADER, NODE_HEADER, NODE_REFUSED_HEADER, PREFIX,
 };
+use crate::domain::redirect_uri::CallbackUrls;
 use crate::domain::{GrantTypes, KeyType, TokenType};
 use crate::http::error::{no_store_json, plain_error, OAuthFailure};
 use crate::server::state::AppState;
@@ -175,6 +176,9 @@ fn keys_answer(keys: GeneratedKeys) -> Response {
             created_at: keys.key.created_at,
             secret_rotated_at: keys.key.secret_rotated_at,
             token_type: keys.key.token_type,
+            callback_urls: keys.key.callback_urls,
+            public_client: keys.key.public_client != 0,
+            allow_plain_pkce: keys.key.allow_plain_pkce != 0,
         },
     )
 }
@@ -192,6 +196,9 @@ async fn generate(State(services): State<Services>, Json(req): Json<KeysRequest>
                 .as_deref()
                 .map(TokenType::parse)
                 .transpose()?,
+            callback_urls: CallbackUrls::parse(&req.callback_urls)?,
+            public_client: req.public_client,
+            allow_plain_pkce: req.allow_plain_pkce,
         };
         services.generate_keys(&app, request).await
     }

@@ -104,6 +104,13 @@ pub struct KeysRequest {
     /// `opaque` or `jwt`; only for a first generation (absent: the key manager's default).
     #[serde(default)]
     pub token_type: Option<String>,
+    /// One per line; only for a first generation.
+    #[serde(default)]
+    pub callback_urls: String,
+    #[serde(default)]
+    pub public_client: bool,
+    #[serde(default)]
+    pub allow_plain_pkce: bool,
 }
 
 /// New keys: the secret is in this answer and nowhere else.
@@ -117,6 +124,12 @@ pub struct KeysAnswer {
     pub secret_rotated_at: Epoch,
     #[serde(default)]
     pub token_type: String,
+    #[serde(default)]
+    pub callback_urls: String,
+    #[serde(default)]
+    pub public_client: bool,
+    #[serde(default)]
+    pub allow_plain_pkce: bool,
 }
 
 impl KeysAnswer {
@@ -131,6 +144,9 @@ impl KeysAnswer {
             created_at: self.created_at,
             secret_rotated_at: self.secret_rotated_at,
             token_type: self.token_type.clone(),
+            callback_urls: self.callback_urls.clone(),
+            public_client: i64::from(self.public_client),
+            allow_plain_pkce: i64::from(self.allow_plain_pkce),
             app_token_validity: None,
         }
     }

@@ -93,6 +93,9 @@ impl RemoteKeyManager for KmClient {
                 grant_types: Some(req.grant_types.to_list()),
                 access_token_validity: req.access_token_validity,
                 token_type: req.token_type.map(|t| t.as_str().to_owned()),
+                callback_urls: req.callback_urls.to_lines(),
+                public_client: req.public_client,
+                allow_plain_pkce: req.allow_plain_pkce,
             },
         ))
     }
@@ -110,6 +113,9 @@ impl RemoteKeyManager for KmClient {
                 grant_types: None,
                 access_token_validity: None,
                 token_type: None,
+                callback_urls: String::new(),
+                public_client: false,
+                allow_plain_pkce: false,
             },
         ))
     }

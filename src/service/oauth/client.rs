@@ -13,6 +13,9 @@ pub struct ClientAuth {
     pub client_id: String,
     pub client_secret: SecretString,
     pub via_basic: bool,
+    /// Only `client_id` in the body: a public client (RFC 6749 §2.1), which must be
+    /// registered as one and may only use the grants that need no secret.
+    pub public: bool,
 }
 
 /// A digest no secret produces; compared against when the key is unknown so both paths
@@ -48,6 +51,9 @@ impl KeyCache {
 impl Services {
     /// The consumer key if the secret matches its stored digest (constant-time compare).
     pub async fn authenticate_client(&self, client: &ClientAuth) -> Result<KeyRow, OAuthError> {
+        if client.public {
+            return self.public_client(&client.client_id).await;
+        }
         let secret = client.client_secret.expose_secret();
         if let Some(key) = self.client_keys.keys.get(client.client_id.as_str()) {
             if crypto::digests_match(secret, &key.secret_digest) {
@@ -69,6 +75,16 @@ impl Services {
                 Ok(key)
             }
             _ => Err(OAuthError::bad_client()),
+        }
+    }
+
+    /// A public client's key: registered as public, or it is no client at all. What it
+    /// may do without a secret is the grant's to decide (`run_grant`).
+    async fn public_client(&self, client_id: &str) -> Result<KeyRow, OAuthError> {
+        match self.store.key_by_consumer_key(client_id).await {
+            Ok(key) if key.public_client != 0 => Ok(key),
+            Ok(_) | Err(StoreError::NotFound) => Err(OAuthError::bad_client()),
+            Err(e) => Err(e.into()),
         }
     }
 }

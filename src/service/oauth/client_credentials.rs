@@ -20,7 +20,7 @@ impl Services {
             req.lifetime_cap,
         );
         let response = self
-            .respond(minted.values, &minted.row, signer.as_ref())
+            .respond(minted.values, &minted.row, signer.as_ref(), None)
             .await?;
         let event = super::issue::event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;

@@ -194,6 +194,7 @@ impl Services {
         values: Values,
         row: &NewToken,
         signer: Option<&Arc<JwsSigner>>,
+        nonce: Option<&str>,
     ) -> Result<TokenResponse, OAuthError> {
         let access_token = match (values.access, signer) {
             (Some(opaque), _) => opaque,
@@ -212,7 +213,7 @@ impl Services {
             access_token,
             id_token: None,
         };
-        self.with_id_token(response, row).await
+        self.with_id_token(response, row, nonce).await
     }
 
     /// Records a grant refused for bad user credentials or an unusable refresh token, for

@@ -2,6 +2,7 @@
 //! HTTP parsing lives in `http::oauth`; this layer sees already-split parameters.
 
 mod access_jwt;
+mod authorization_code;
 mod client;
 mod client_credentials;
 mod error;
@@ -86,7 +87,16 @@ impl Services {
                 "this consumer key may not use the {grant} grant"
             )));
         }
+        // A public client holds no secret, so only the grants built for that: the code
+        // it proved with PKCE, and the refresh tokens that came with it.
+        let without_secret = [GrantType::AuthorizationCode, GrantType::RefreshToken];
+        if key.public_client != 0 && !without_secret.contains(&grant) {
+            return Err(OAuthError::UnauthorizedClient(format!(
+                "a public client may not use the {grant} grant"
+            )));
+        }
         match grant {
+            GrantType::AuthorizationCode => self.authorization_code_grant(key, req).await,
             GrantType::Password => self.password_grant(key, req).await,
             GrantType::RefreshToken => self.refresh_grant(key, req).await,
             GrantType::ClientCredentials => self.client_credentials_grant(key, req).await,

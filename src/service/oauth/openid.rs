@@ -18,6 +18,8 @@ struct IdTokenClaims {
     iat: i64,
     at_hash: String,
     preferred_username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<String>,
 }
 
 /// Why userinfo answered no.
@@ -49,6 +51,7 @@ impl Services {
         &self,
         mut response: TokenResponse,
         row: &TokenRow,
+        nonce: Option<&str>,
     ) -> Result<TokenResponse, OAuthError> {
         let (Some(sub), Some(username)) = (&row.user_id, &row.username) else {
             return Ok(response);
@@ -67,6 +70,7 @@ impl Services {
             iat: row.issued_at,
             at_hash: crate::crypto::jws::at_hash(&response.access_token),
             preferred_username: username.clone(),
+            nonce: nonce.map(str::to_owned),
         };
         let jws = self.sign(signer, "JWT", claims).await?;
         response.id_token = Some(jws);

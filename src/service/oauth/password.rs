@@ -45,7 +45,7 @@ impl Services {
         );
         // Signed before it is stored: a token that could not be answered is not kept.
         let response = self
-            .respond(minted.values, &minted.row, signer.as_ref())
+            .respond(minted.values, &minted.row, signer.as_ref(), None)
             .await?;
         let event = super::issue::event_for(&minted.row, "issued");
         self.store.issue_token(&minted.row, &event).await?;

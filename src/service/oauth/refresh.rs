@@ -58,7 +58,7 @@ impl Services {
         };
         let successor = Arc::new(move |old: &TokenRow, now: &Standing| rule.successor(old, now));
         match self.store.rotate_token(&old_id, at, successor).await? {
-            Rotation::Rotated(row) => self.respond(values, &row, signer.as_ref()).await,
+            Rotation::Rotated(row) => self.respond(values, &row, signer.as_ref(), None).await,
             Rotation::Refused(Refusal::Replayed) => {
                 tracing::warn!(target: "portico::oauth", app = %key.app_id, "refresh token replayed; family revoked");
                 Err(invalid())

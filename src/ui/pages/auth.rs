@@ -10,12 +10,18 @@ use leptos_meta::Title;
 #[component]
 pub fn SignIn() -> impl IntoView {
     let info = expect_context::<SessionInfo>();
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || {
+        let next = query.read().get("next");
+        crate::server_fns::auth::safe_next(next.as_deref()).map(str::to_owned)
+    };
     view! {
         <Title text="Sign in · Portico"/>
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <Notice param="created" text="Your account is ready. Sign in to continue."/>
             <PostForm action=SignInFn::PATH label="Sign in">
+                {move || next().map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <Field name="username" label="Username" required=true autocomplete="username"/>
                 <Field name="password" label="Password" kind="password" required=true autocomplete="current-password"/>
                 <button class="button" type="submit">"Sign in"</button>

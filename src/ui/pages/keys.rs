@@ -118,7 +118,20 @@ fn GenerateKeysForm(tab: KeyTab) -> impl IntoView {
                     </p>
                     <label class="check"><input type="checkbox" name="grant_refresh_token" value="on" checked/>" Refresh token"</label>
                     <label class="check"><input type="checkbox" name="grant_client_credentials" value="on" checked/>" Client credentials"</label>
+                    <label class="check"><input type="checkbox" name="grant_authorization_code" value="on"/>" Authorization code (with PKCE)"</label>
                 </fieldset>
+                <div class="field">
+                    <label for="f-callback_urls">"Callback URLs (one per line)"</label>
+                    <textarea id="f-callback_urls" name="callback_urls" rows="3" aria-describedby="f-callback_urls-hint"></textarea>
+                    <p class="hint" id="f-callback_urls-hint">
+                        "For the authorization code grant: https, or http://localhost and http://127.0.0.1 (any port) for "
+                        "native apps, or a private-use scheme such as com.example.app:/callback. Matched exactly."
+                    </p>
+                </div>
+                <label class="check"><input type="checkbox" name="public_client" value="on"/>
+                    " Public client (a single-page or mobile app): no secret, authorization code with PKCE only"</label>
+                <label class="check"><input type="checkbox" name="allow_plain_pkce" value="on"/>
+                    " Also accept PKCE's plain method (only for clients that cannot hash)"</label>
                 <Field name="validity" label="Access-token validity (seconds)" kind="number"
                     hint="Leave empty to use the application's validity"/>
                 <TokenTypeChoice default=tab.default_token_type/>
@@ -163,7 +176,11 @@ fn KeyDetails(tab: KeyTab) -> impl IntoView {
         <section class="card" aria-labelledby="keys">
             <h2 id="keys">"Consumer key and secret"</h2>
             <Copyable label="Consumer key" value=key.consumer_key.clone()/>
-            {match secret.clone() {
+            {match secret.clone().filter(|_| !key.public_client) {
+                _ if key.public_client => view! {
+                    <div class="copyable"><span class="label">"Consumer secret"</span>
+                        <span class="value muted">"None: a public client proves itself with PKCE"</span></div>
+                }.into_any(),
                 Some(s) => view! {
                     <Copyable label="Consumer secret" value=s/>
                     <p class="notice" role="status">
@@ -176,8 +193,14 @@ fn KeyDetails(tab: KeyTab) -> impl IntoView {
                 }.into_any(),
             }}
             <p class="muted">"Grant types: " {key.grant_types.join(", ")} " · Token validity: " {validity}
-                " · Access tokens: " {key.token_type.label()}</p>
-            <details class="dialog">
+                " · Access tokens: " {key.token_type.label()}
+                {key.public_client.then_some(" · Public client")}</p>
+            {(!key.callback_urls.is_empty()).then(|| view! {
+                <p class="muted">"Callback URLs: "
+                    {key.callback_urls.iter().map(|u| view! { <code>{u.clone()}</code> " " }).collect_view()}
+                </p>
+            })}
+            <details class="dialog" hidden=key.public_client>
                 <summary class="button ghost">"Regenerate Secret"</summary>
                 <PostForm action=RegenerateSecret::PATH label="Regenerate secret">
                     <input type="hidden" name="app_id" value=app_id/>

@@ -204,7 +204,7 @@ fn AppStatsBody(s: ApplicationStats) -> impl IntoView {
                     })}
                     <div class="table-wrap">
                         <table>
-                            <thead><tr><th>"User"</th><th>"First token"</th><th>"Last token"</th><th>"Tokens"</th></tr></thead>
+                            <thead><tr><th>"User"</th><th>"First token"</th><th>"Last token"</th><th>"Tokens"</th><th>"Grants"</th></tr></thead>
                             <tbody>
                                 {s.users.into_iter().map(|u| view! {
                                     <tr>
@@ -212,6 +212,7 @@ fn AppStatsBody(s: ApplicationStats) -> impl IntoView {
                                         <td>{format_utc(u.first_token_at)}</td>
                                         <td>{format_utc(u.last_token_at)}</td>
                                         <td>{u.tokens}</td>
+                                        <td>{u.grants.replace('_', " ")}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

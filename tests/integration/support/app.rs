@@ -198,6 +198,9 @@ impl TestApp {
                     grant_types: GrantTypes::parse_list(grants).unwrap(),
                     access_token_validity: None,
                     token_type: None,
+                    callback_urls: Default::default(),
+                    public_client: false,
+                    allow_plain_pkce: false,
                 },
             )
             .await
