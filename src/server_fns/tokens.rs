@@ -33,3 +33,36 @@ pub async fn revoke_my_token(csrf: String, id: String) -> Result<(), AppError> {
     cx::redirect("/tokens?revoked=1");
     Ok(())
 }
+
+/// An application the user allowed on the consent page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConsentView {
+    pub app_id: String,
+    pub app_name: String,
+    pub scopes: String,
+    pub granted_at: i64,
+}
+
+#[server(endpoint = "my_consents")]
+pub async fn my_consents() -> Result<Vec<ConsentView>, AppError> {
+    let user = cx::require_user().await?;
+    let consents = cx::services()?.consents(&user).await?;
+    Ok(consents
+        .into_iter()
+        .map(|(c, app_name)| ConsentView {
+            app_id: c.app_id,
+            app_name,
+            scopes: c.scopes,
+            granted_at: c.granted_at,
+        })
+        .collect())
+}
+
+#[server(endpoint = "withdraw_consent")]
+pub async fn withdraw_consent(csrf: String, app_id: String) -> Result<(), AppError> {
+    cx::check_csrf(&csrf)?;
+    let user = cx::require_user().await?;
+    cx::services()?.withdraw_consent(&user, &app_id).await?;
+    cx::redirect("/tokens?withdrawn=1");
+    Ok(())
+}

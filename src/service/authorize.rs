@@ -265,4 +265,35 @@ impl Services {
             ],
         )
     }
+
+    /// What `user` has allowed, newest first, with each application's name.
+    pub async fn consents(
+        &self,
+        user: &UserRow,
+    ) -> Result<Vec<(ConsentRow, String)>, ServiceError> {
+        let mut out = Vec::new();
+        for consent in self.store.consents_of_user(&user.id).await? {
+            let name = match self.store.application(&consent.app_id).await {
+                Ok(app) => app.name,
+                Err(StoreError::NotFound) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            out.push((consent, name));
+        }
+        Ok(out)
+    }
+
+    /// Withdraws `user`'s consent to an application: it asks again next time, and the
+    /// tokens it holds through that consent stop working.
+    pub async fn withdraw_consent(&self, user: &UserRow, app_id: &str) -> Result<(), ServiceError> {
+        if self
+            .store
+            .revoke_consent(&user.id, app_id, self.clock.now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound("consent"))
+        }
+    }
 }

@@ -54,13 +54,36 @@ impl Store {
         .await?)
     }
 
-    /// Withdraws a consent; `false` when there was none.
-    pub async fn revoke_consent(&self, user_id: &str, app_id: &str) -> Result<bool, StoreError> {
+    /// Withdraws a consent and revokes, in the same transaction, every token the user's
+    /// authorizations of the application led to (each code's family, refreshes
+    /// included); `false` when there was no consent.
+    pub async fn revoke_consent(
+        &self,
+        user_id: &str,
+        app_id: &str,
+        now: Epoch,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM consents WHERE user_id = $1 AND app_id = $2")
             .bind(user_id)
             .bind(app_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        let revoked = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND user_id = $2 \
+             AND family_id IN (SELECT family_id FROM tokens WHERE user_id = $2 AND app_id = $3 \
+             AND grant_type = 'authorization_code')",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(app_id)
+        .execute(&mut *tx)
+        .await?;
+        if revoked.rows_affected() > 0 {
+            super::feed::announce(&mut tx, now).await?;
+        }
+        tx.commit().await?;
+        self.revoked(revoked.rows_affected());
         Ok(done.rows_affected() > 0)
     }
 }

@@ -18,6 +18,7 @@ on_both_backends!(
     deny_sends_access_denied_back_to_the_client,
     public_clients_use_their_client_id_and_pkce_only,
     key_settings_refuse_what_cannot_work,
+    withdrawing_consent_revokes_its_tokens_and_asks_again,
 );
 
 pub const CALLBACK: &str = "https://client.example/cb";
@@ -99,9 +100,15 @@ pub async fn allowed(
     browser: &Browser,
     path: &str,
 ) -> std::collections::HashMap<String, String> {
+    let _ = app;
+    answer(&allow(browser, path).await)
+}
+
+/// Allows the request as [`allowed`] does; returns the callback URL the browser is sent to.
+pub async fn allow(browser: &Browser, path: &str) -> String {
     let res = browser.response(path).await;
     if res.status() == 302 {
-        return answer(res.headers()["location"].to_str().unwrap());
+        return res.headers()["location"].to_str().unwrap().to_owned();
     }
     assert_eq!(res.status(), 200, "the consent page");
     let page = res.text().await.unwrap();
@@ -116,8 +123,7 @@ pub async fn allowed(
         .await;
     assert_eq!(posted.status, 302, "{posted:?}");
     assert!(posted.location.starts_with(CALLBACK), "{posted:?}");
-    let _ = app;
-    answer(&posted.location)
+    posted.location
 }
 
 pub async fn exchange(
@@ -189,7 +195,10 @@ async fn the_code_flow_signs_in_asks_consent_and_issues_tokens(b: Backend) {
     let (_, page) = browser.get(&path).await;
     assert!(page.contains("<strong>owner</strong>"), "names the owner");
     assert!(page.contains("<code>default</code>"), "lists the scopes");
-    assert!(page.contains("<code>client.example</code>"), "says where it goes");
+    assert!(
+        page.contains("<code>client.example</code>"),
+        "says where it goes"
+    );
     let back = allowed(&app, &browser, &path).await;
     assert_eq!(back["state"], "xyz-123");
     assert_eq!(back["iss"], app.portal(""), "RFC 9207");
@@ -513,4 +522,51 @@ async fn key_settings_refuse_what_cannot_work(b: Backend) {
         .contains("public client"));
     let e = CallbackUrls::parse("http://client.example/cb").unwrap_err();
     assert!(e.message.contains("https"));
+}
+
+async fn withdrawing_consent_revokes_its_tokens_and_asks_again(b: Backend) {
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    let browser = signed_in(&app).await;
+    let client = code_client(&app, "alice", false).await;
+    let path = authorize_path(&client, &[]);
+    let code = allowed(&app, &browser, &path).await["code"].clone();
+    let form = [
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let (_, tokens) = exchange(&app, &client, &form, false).await;
+    // A refresh keeps the family: its successor goes with the consent too.
+    let res = app
+        .token(
+            &client,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    let renewed: Value = res.json().await.unwrap();
+    let access = renewed["access_token"].as_str().unwrap().to_owned();
+    // A password-grant token of the same user and application is not the consent's.
+    let password = app
+        .password_tokens(&client, "alice", "alice-password")
+        .await;
+    let other = password["access_token"].as_str().unwrap();
+
+    let (_, page) = browser.get("/tokens").await;
+    assert!(page.contains("Applications you allowed"));
+    let posted = browser
+        .post("/tokens", "withdraw_consent", &[("app_id", &client.app_id)])
+        .await;
+    assert_eq!(posted.location, "/tokens?withdrawn=1", "{posted:?}");
+    assert!(!app.services.introspect(&access, None).await.unwrap().active);
+    assert!(app.services.introspect(other, None).await.unwrap().active);
+    assert_eq!(browser.response(&path).await.status(), 200, "asked again");
+    let again = browser
+        .post("/tokens", "withdraw_consent", &[("app_id", &client.app_id)])
+        .await;
+    assert!(again.error().is_some(), "nothing left to withdraw");
 }

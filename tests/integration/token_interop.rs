@@ -10,6 +10,7 @@ on_both_backends!(
     requests_oauthlib_with_basic_and_a_body_client_id_gets_a_token,
     pyjwt_verifies_id_tokens_from_the_published_keys_alone,
     pyjwt_verifies_jwt_access_tokens_from_the_published_keys_alone,
+    requests_oauthlib_walks_the_code_flow_with_pkce,
 );
 
 /// Runs `tests/interop/<script>` against `app` with `client`'s credentials and alice's
@@ -109,5 +110,69 @@ async fn pyjwt_verifies_jwt_access_tokens_from_the_published_keys_alone(b: Backe
         assert_eq!(claims["client_id"], c.id.as_str());
         assert_eq!(claims["scope"], "default");
         assert_eq!(claims["application_id"], c.app_id.as_str());
+    }
+}
+
+/// requests-oauthlib builds the authorization request (PKCE S256, state), a browser
+/// signs in and allows it, and the library checks the state and exchanges the code: as
+/// a confidential client and as a public one.
+async fn requests_oauthlib_walks_the_code_flow_with_pkce(b: Backend) {
+    use crate::authorization_code::{code_client, CALLBACK};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    app.user("alice", "alice-password").await;
+    let browser = crate::support::browser::Browser::new(&app);
+    browser.sign_in("alice", "alice-password").await;
+    for public in [false, true] {
+        let client = code_client(&app, "alice", public).await;
+        let path = format!(
+            "{}/tests/interop/requests_oauthlib_code.py",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut child = tokio::process::Command::new("python3")
+            .arg(path)
+            .env("PORTICO_CLIENT_ID", &client.id)
+            .env("PORTICO_CLIENT_SECRET", &client.secret)
+            .env("PORTICO_PUBLIC", if public { "1" } else { "0" })
+            .env("PORTICO_CALLBACK", CALLBACK)
+            .env("PORTICO_AUTHORIZE_URL", app.portal("/oauth2/authorize"))
+            .env("PORTICO_TOKEN_URL", app.gateway("/token"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut url = String::new();
+        out.read_line(&mut url).await.unwrap();
+        let path = url
+            .trim()
+            .strip_prefix(&app.portal(""))
+            .expect("Portico's authorize URL")
+            .to_owned();
+        let location = crate::authorization_code::allow(&browser, &path).await;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(format!("{location}\n").as_bytes())
+            .await
+            .unwrap();
+        drop(stdin);
+        let done = child.wait_with_output().await.unwrap();
+        let mut rest = String::new();
+        tokio::io::AsyncReadExt::read_to_string(&mut out, &mut rest)
+            .await
+            .unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let seen: serde_json::Value = serde_json::from_str(rest.trim()).unwrap();
+        let token = &seen["token"];
+        assert_eq!(token["token_type"], "Bearer", "{seen}");
+        let access = token["access_token"].as_str().unwrap();
+        assert!(app.services.introspect(access, None).await.unwrap().active);
     }
 }

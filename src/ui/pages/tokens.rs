@@ -1,6 +1,6 @@
 use super::load_error;
 use crate::domain::format_utc;
-use crate::server_fns::tokens::{my_tokens, RevokeMyToken};
+use crate::server_fns::tokens::{my_consents, my_tokens, RevokeMyToken, WithdrawConsent};
 use crate::ui::components::{Notice, PostForm};
 use crate::ui::layout::SignedIn;
 use leptos::prelude::*;
@@ -13,6 +13,7 @@ pub fn MyTokens() -> impl IntoView {
         <Title text="My tokens · Portico"/>
         <SignedIn>
             <TokenList/>
+            <ConsentList/>
         </SignedIn>
     }
 }
@@ -56,6 +57,38 @@ fn TokenList() -> impl IntoView {
                             </tbody>
                         </table>
                         </div>
+                    }.into_any(),
+                    Err(e) => load_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Applications allowed on the consent page (authorization code grant).
+#[component]
+fn ConsentList() -> impl IntoView {
+    let consents = Resource::new_blocking(|| (), |_| my_consents());
+    view! {
+        <h2 id="consents">"Applications you allowed"</h2>
+        <p class="muted">"Withdrawing ends the tokens the application got through your consent, and it must ask again."</p>
+        <Notice param="withdrawn" text="The consent was withdrawn and its tokens revoked."/>
+        <Suspense fallback=|| "Loading…">
+            {move || Suspend::new(async move {
+                match consents.await {
+                    Ok(list) if list.is_empty() => view! { <p class="card">"You have not allowed any application."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="consents card">
+                            {list.into_iter().map(|c| view! {
+                                <li>
+                                    <strong>{c.app_name}</strong> " " <span class="muted">{c.scopes} " · since " {format_utc(c.granted_at)}</span>
+                                    <PostForm action=WithdrawConsent::PATH class="inline" label="Withdraw consent">
+                                        <input type="hidden" name="app_id" value=c.app_id/>
+                                        <button class="button ghost small" type="submit">"Withdraw"</button>
+                                    </PostForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
                     }.into_any(),
                     Err(e) => load_error(e),
                 }
