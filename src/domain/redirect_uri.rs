@@ -77,8 +77,15 @@ impl CallbackUrl {
         }
         let kind = match scheme.to_ascii_lowercase().as_str() {
             "https" => {
-                // A user-info part is how `https://good.example@evil.example` fools eyes.
-                if !authority(after).is_some_and(|(a, _)| !a.is_empty() && !a.contains('@')) {
+                // A user-info part is how `https://good.example@evil.example` fools eyes;
+                // anything but host characters has no place in a host.
+                let host_ok = |a: &str| {
+                    !a.is_empty()
+                        && a.chars().all(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
+                        })
+                };
+                if !authority(after).is_some_and(|(a, _)| host_ok(a)) {
                     return Err(invalid(format!("`{raw}` has no host, or names a user")));
                 }
                 Kind::Exact

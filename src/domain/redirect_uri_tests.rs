@@ -26,6 +26,7 @@ fn unsafe_or_unmatchable_urls_are_refused_with_a_reason() {
         ("/relative/cb", "absolute"),
         ("https:///nohost", "host"),
         ("https://good.example@evil.example/cb", "user"),
+        ("https://a.example;form-action/cb", "host"),
         ("http://localhost:notaport/cb", "https"),
         ("https://a.example/ b", "spaces"),
         ("", "1 to"),

@@ -81,6 +81,9 @@ pub async fn authorization(query: String) -> Result<AuthorizeView, AppError> {
         cx::redirect_to_client(&to);
         return Ok(AuthorizeView::Redirecting(to));
     }
+    if let Some(origin) = request.redirect_origin() {
+        cx::allow_form_target(&origin);
+    }
     Ok(AuthorizeView::Consent {
         app_name: request.app_name,
         owner: request.owner,

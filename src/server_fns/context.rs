@@ -68,10 +68,12 @@ pub async fn attach_session(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let path = req.uri().path();
+    // The authorization endpoint is a page: sign-in state and a form of its own.
     let is_page = req.method() == axum::http::Method::GET
-        && !["/api/", "/oauth2/", "/.well-known/", "/pkg/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+        && (path == "/oauth2/authorize"
+            || !["/api/", "/oauth2/", "/.well-known/", "/pkg/"]
+                .iter()
+                .any(|p| path.starts_with(p)))
         && !matches!(path, "/health" | "/ready" | "/portico.css" | "/favicon.svg");
     if !is_page {
         return next.run(req).await;
@@ -168,6 +170,22 @@ pub async fn require_admin() -> Result<UserRow, AppError> {
 
 pub fn redirect(path: &str) {
     leptos_axum::redirect(path);
+}
+
+/// Lets this page's forms lead to `origin` besides this portal: the consent page, whose
+/// answer is a redirect to the client's callback URL, which the Content-Security-Policy
+/// (`form-action`) would otherwise stop in the browser.
+pub fn allow_form_target(origin: &str) {
+    let policy = crate::http::page_headers::CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {origin}"),
+    );
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        header::HeaderValue::from_str(&policy),
+    ) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, v);
+    }
 }
 
 /// Redirects to another site: an OAuth client's callback URL, which the caller has

@@ -69,6 +69,24 @@ impl AuthorizationRequest {
         format!("{}{glue}{}", self.redirect_uri, query.finish())
     }
 
+    /// The origin of the redirect URI as a CSP source (`https://host:port`, or
+    /// `com.example.app:` for a private-use scheme); `None` if it is not one.
+    pub fn redirect_origin(&self) -> Option<String> {
+        let (scheme, rest) = self.redirect_uri.split_once(':')?;
+        let source = match rest.strip_prefix("//") {
+            Some(after) if matches!(scheme, "http" | "https") => {
+                let host = after.split(['/', '?']).next()?;
+                format!("{scheme}://{host}")
+            }
+            _ => format!("{scheme}:"),
+        };
+        // Checked callback URLs hold nothing else; the test keeps a policy intact.
+        let safe = source.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '[' | ']' | '+')
+        });
+        safe.then_some(source)
+    }
+
     /// The scopes asked for, as a set.
     pub fn scope_set(&self) -> ScopeSet {
         let names: Vec<&str> = self.scopes.iter().map(|(n, _)| n.as_str()).collect();

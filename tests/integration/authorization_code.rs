@@ -192,7 +192,18 @@ async fn the_code_flow_signs_in_asks_consent_and_issues_tokens(b: Backend) {
         answer(&format!("https://x{path}"))
     );
 
-    let (_, page) = browser.get(&path).await;
+    let res = browser.response(&path).await;
+    // The consent form's answer leads to the client: the page's policy lets it.
+    let policy = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.contains("form-action 'self' https://client.example;"),
+        "{policy}"
+    );
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let page = res.text().await.unwrap();
     assert!(page.contains("<strong>owner</strong>"), "names the owner");
     assert!(page.contains("<code>default</code>"), "lists the scopes");
     assert!(
