@@ -164,10 +164,17 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             "callback_urls": generated.key.callback_urls.lines().collect::<Vec<_>>(),
             "public_client": generated.key.public_client != 0,
         }),
-        format!(
-            "consumer key:    {}\nconsumer secret: {}\n(the secret is shown only this once)",
-            generated.consumer_key, secret
-        ),
+        if generated.key.public_client != 0 {
+            format!(
+                "consumer key:    {}\nconsumer secret: none (a public client proves itself with PKCE)",
+                generated.consumer_key
+            )
+        } else {
+            format!(
+                "consumer key:    {}\nconsumer secret: {}\n(the secret is shown only this once)",
+                generated.consumer_key, secret
+            )
+        },
     );
     Ok(())
 }

@@ -19,6 +19,7 @@ on_both_backends!(
     public_clients_use_their_client_id_and_pkce_only,
     key_settings_refuse_what_cannot_work,
     withdrawing_consent_revokes_its_tokens_and_asks_again,
+    plain_pkce_works_only_where_the_application_allowed_it,
 );
 
 pub const CALLBACK: &str = "https://client.example/cb";
@@ -580,4 +581,58 @@ async fn withdrawing_consent_revokes_its_tokens_and_asks_again(b: Backend) {
         .post("/tokens", "withdraw_consent", &[("app_id", &client.app_id)])
         .await;
     assert!(again.error().is_some(), "nothing left to withdraw");
+}
+
+async fn plain_pkce_works_only_where_the_application_allowed_it(b: Backend) {
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    let browser = signed_in(&app).await;
+    let s = &app.services;
+    let alice = s.user("alice").await.unwrap();
+    let input = ApplicationInput {
+        name: "Old device".into(),
+        description: String::new(),
+        token_validity: None,
+    };
+    let created = s.create_application(&alice, input).await.unwrap();
+    let keys = s
+        .generate_keys(
+            &created,
+            KeyRequest {
+                key_type: KeyType::Production,
+                grant_types: GrantTypes::parse_list("authorization_code").unwrap(),
+                access_token_validity: None,
+                token_type: None,
+                callback_urls: CallbackUrls::parse(CALLBACK).unwrap(),
+                public_client: false,
+                allow_plain_pkce: true,
+            },
+        )
+        .await
+        .unwrap();
+    let client = Client {
+        app_id: created.id,
+        id: keys.consumer_key,
+        secret: secrecy::ExposeSecret::expose_secret(&keys.consumer_secret).to_owned(),
+    };
+    let plain = [
+        ("code_challenge", VERIFIER),
+        ("code_challenge_method", "plain"),
+    ];
+    let code = allowed(&app, &browser, &authorize_path(&client, &plain)).await["code"].clone();
+    let form = [
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, body) = exchange(&app, &client, &form, false).await;
+    assert_eq!(status, 200, "{body}");
+    // Elsewhere plain is refused before a code exists.
+    let strict = code_client(&app, "alice", false).await;
+    let res = browser.response(&authorize_path(&strict, &plain)).await;
+    assert_eq!(
+        answer(res.headers()["location"].to_str().unwrap())["error"],
+        "invalid_request"
+    );
 }

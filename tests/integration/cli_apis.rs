@@ -136,3 +136,63 @@ fn keys_generate_chooses_the_token_type_and_defaults_to_the_configured_one() {
     ];
     assert_eq!(admin_json(d, &args, "")["token_type"], "jwt");
 }
+
+#[test]
+fn keys_generate_registers_callback_urls_and_public_clients() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "dev",
+        "--password-stdin",
+        "--json",
+    ];
+    admin_json(d, &create, "dev-password-1\n");
+    let args = [
+        "app", "create", "--owner", "dev", "--name", "Phone", "--json",
+    ];
+    let app = admin_json(d, &args, "")["id"].as_str().unwrap().to_owned();
+    let keys = admin_json(
+        d,
+        &[
+            "keys",
+            "generate",
+            "--app",
+            &app,
+            "--grant-types",
+            "authorization_code,refresh_token",
+            "--callback-url",
+            "com.example.phone:/callback",
+            "--callback-url",
+            "http://127.0.0.1/cb",
+            "--public-client",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(keys["public_client"], true);
+    assert_eq!(keys["consumer_secret"], "", "no secret for a public client");
+    assert_eq!(
+        keys["callback_urls"],
+        serde_json::json!(["com.example.phone:/callback", "http://127.0.0.1/cb"])
+    );
+    // A callback URL that could leak codes is refused, naming the rule.
+    let out = crate::support::process::command(d)
+        .args([
+            "keys",
+            "generate",
+            "--app",
+            &app,
+            "--type",
+            "sandbox",
+            "--grant-types",
+            "authorization_code",
+        ])
+        .args(["--callback-url", "http://client.example/cb", "--json"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("https"));
+}

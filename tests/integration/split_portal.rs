@@ -17,6 +17,7 @@ on_both_backends!(
     a_portal_node_makes_keys_and_tokens_through_the_key_manager,
     the_portal_says_when_the_key_manager_is_down_and_recovers_by_itself,
     a_portal_node_asks_the_key_manager_for_jwt_keys,
+    a_portal_node_runs_the_consent_page_and_a_gateway_node_exchanges_the_code,
 );
 
 async fn grant_status(km: &TestApp, id: &str, secret: &str, password: &str) -> u16 {
@@ -143,4 +144,38 @@ async fn a_portal_node_asks_the_key_manager_for_jwt_keys(b: Backend) {
     let token = value_after(&page, "Access token").unwrap().to_owned();
     assert_eq!(token.split('.').count(), 3, "{token}");
     assert!(km.services.introspect(&token, None).await.unwrap().active);
+}
+
+/// Sign-in and consent on a portal node, the code exchanged at a gateway node, which
+/// forwards it to the key manager: one database, three servers.
+async fn a_portal_node_runs_the_consent_page_and_a_gateway_node_exchanges_the_code(b: Backend) {
+    use crate::authorization_code::{
+        allowed, authorize_path, code_client, exchange, CALLBACK, VERIFIER,
+    };
+    let Some(f) = key_manager(b).await else {
+        return;
+    };
+    let km = &f.app;
+    let portal = remote_node(km, Profile::Portal, |_| {}).await;
+    let gateway = remote_node(km, Profile::Gateway, |_| {}).await;
+    km.user("alice", "alice-password").await;
+    let client = code_client(km, "alice", true).await;
+    let browser = Browser::new(&portal);
+    browser.sign_in("alice", "alice-password").await;
+    let back = allowed(&portal, &browser, &authorize_path(&client, &[])).await;
+    assert_eq!(back["iss"], portal.portal(""), "the issuer the browser saw");
+    let form = [
+        ("code", back["code"].as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) = exchange(&gateway, &client, &form, true).await;
+    assert_eq!(status, 200, "{tokens}");
+    assert!(
+        km.services
+            .introspect(tokens["access_token"].as_str().unwrap(), None)
+            .await
+            .unwrap()
+            .active
+    );
 }
