@@ -1,7 +1,8 @@
 //! Periodic clean-up so tables do not grow without bound: expired sessions, and tokens
-//! that can no longer be used or refreshed (kept a day longer for introspection answers
-//! and support questions). Closed days of token events are rolled up for statistics, and
-//! raw events older than the configured retention are deleted once rolled up.
+//! and authorization codes that can no longer be used or refreshed (kept a day longer
+//! for introspection answers, replay detection and support questions). Closed days of
+//! token events are rolled up for statistics, and raw events older than the configured
+//! retention are deleted once rolled up.
 
 use super::Services;
 use std::time::Duration;
@@ -15,7 +16,10 @@ impl Services {
         let now = self.clock.now();
         let sessions =
             self.store.delete_expired_sessions(now).await? + self.purge_flashes().await?;
-        let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?;
+        // Spent or expired codes are kept as long as the tokens they could have led to
+        // may be asked about, so a late replay still finds what to revoke.
+        let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?
+            + self.store.purge_expired_codes(now - TOKEN_GRACE).await?;
         self.roll_up_statistics().await?;
         let before = now - self.event_retention;
         let events = self.store.purge_events(before).await?

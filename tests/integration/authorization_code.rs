@@ -343,6 +343,22 @@ async fn codes_work_once_for_their_client_redirect_and_verifier_within_a_minute(
         ("code_verifier", VERIFIER),
     ];
     assert_eq!(exchange(&app, &client, &late, false).await.0, 400);
+    // Housekeeping deletes codes a day after they expired.
+    let id = match portico::crypto::locate(&code) {
+        portico::crypto::TokenLocator::Row(id) => id,
+        other => panic!("{other:?}"),
+    };
+    app.services.housekeeping().await.unwrap();
+    assert!(
+        app.services.store.code_by_id(&id).await.is_ok(),
+        "kept within the day"
+    );
+    app.services.clock.advance(86_400);
+    app.services.housekeeping().await.unwrap();
+    assert!(
+        app.services.store.code_by_id(&id).await.is_err(),
+        "gone after it"
+    );
 }
 
 async fn errors_before_the_redirect_uri_is_trusted_stay_on_the_page(b: Backend) {
