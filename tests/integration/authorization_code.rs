@@ -25,6 +25,19 @@ on_both_backends!(
 pub const CALLBACK: &str = "https://client.example/cb";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
+/// A production key request for the authorization code grant.
+pub fn code_key(grants: &str, urls: &str, public: bool, plain: bool) -> KeyRequest {
+    KeyRequest {
+        key_type: KeyType::Production,
+        grant_types: GrantTypes::parse_list(grants).unwrap(),
+        access_token_validity: None,
+        token_type: None,
+        callback_urls: CallbackUrls::parse(urls).unwrap(),
+        public_client: public,
+        allow_plain_pkce: plain,
+    }
+}
+
 /// An application of `owner` with an authorization-code key.
 pub async fn code_client(app: &TestApp, owner: &str, public: bool) -> Client {
     let s = &app.services;
@@ -43,16 +56,12 @@ pub async fn code_client(app: &TestApp, owner: &str, public: bool) -> Client {
     let keys = s
         .generate_keys(
             &created,
-            KeyRequest {
-                key_type: KeyType::Production,
-                grant_types: GrantTypes::parse_list(grants).unwrap(),
-                access_token_validity: None,
-                token_type: None,
-                callback_urls: CallbackUrls::parse(&format!("{CALLBACK} http://127.0.0.1/native"))
-                    .unwrap(),
-                public_client: public,
-                allow_plain_pkce: false,
-            },
+            code_key(
+                grants,
+                &format!("{CALLBACK} http://127.0.0.1/native"),
+                public,
+                false,
+            ),
         )
         .await
         .unwrap();
@@ -520,15 +529,7 @@ async fn key_settings_refuse_what_cannot_work(b: Backend) {
         )
         .await
         .unwrap();
-    let request = |grants: &str, urls: &str, public: bool| KeyRequest {
-        key_type: KeyType::Production,
-        grant_types: GrantTypes::parse_list(grants).unwrap(),
-        access_token_validity: None,
-        token_type: None,
-        callback_urls: CallbackUrls::parse(urls).unwrap(),
-        public_client: public,
-        allow_plain_pkce: false,
-    };
+    let request = |grants: &str, urls: &str, public: bool| code_key(grants, urls, public, false);
     let no_callback = s
         .generate_keys(&created, request("authorization_code", "", false))
         .await;
@@ -615,15 +616,7 @@ async fn plain_pkce_works_only_where_the_application_allowed_it(b: Backend) {
     let keys = s
         .generate_keys(
             &created,
-            KeyRequest {
-                key_type: KeyType::Production,
-                grant_types: GrantTypes::parse_list("authorization_code").unwrap(),
-                access_token_validity: None,
-                token_type: None,
-                callback_urls: CallbackUrls::parse(CALLBACK).unwrap(),
-                public_client: false,
-                allow_plain_pkce: true,
-            },
+            code_key("authorization_code", CALLBACK, false, true),
         )
         .await
         .unwrap();

@@ -2,10 +2,8 @@
 
 use crate::support::process::admin_json;
 
-#[test]
-fn admin_commands_script_apis_resources_subscriptions_and_roles_as_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// User `dev`, made with the CLI in `d`.
+fn dev(d: &std::path::Path) {
     let create = [
         "user",
         "create",
@@ -15,6 +13,13 @@ fn admin_commands_script_apis_resources_subscriptions_and_roles_as_json() {
         "--json",
     ];
     admin_json(d, &create, "dev-password-1\n");
+}
+
+#[test]
+fn admin_commands_script_apis_resources_subscriptions_and_roles_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    dev(d);
     let scope = [
         "scope",
         "create",
@@ -98,15 +103,7 @@ fn admin_commands_script_apis_resources_subscriptions_and_roles_as_json() {
 fn keys_generate_chooses_the_token_type_and_defaults_to_the_configured_one() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let create = [
-        "user",
-        "create",
-        "--username",
-        "dev",
-        "--password-stdin",
-        "--json",
-    ];
-    admin_json(d, &create, "dev-password-1\n");
+    dev(d);
     let app = |name: &str| {
         let args = ["app", "create", "--owner", "dev", "--name", name, "--json"];
         admin_json(d, &args, "")["id"].as_str().unwrap().to_owned()
@@ -141,15 +138,7 @@ fn keys_generate_chooses_the_token_type_and_defaults_to_the_configured_one() {
 fn keys_generate_registers_callback_urls_and_public_clients() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let create = [
-        "user",
-        "create",
-        "--username",
-        "dev",
-        "--password-stdin",
-        "--json",
-    ];
-    admin_json(d, &create, "dev-password-1\n");
+    dev(d);
     let args = [
         "app", "create", "--owner", "dev", "--name", "Phone", "--json",
     ];

@@ -22,11 +22,8 @@ impl Services {
         req: &TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
         let result = self.exchange_code(key, req).await;
-        if let Err(OAuthError::InvalidGrant(_)) = &result {
-            self.record_failed_grant(key, GrantType::AuthorizationCode)
-                .await?;
-        }
-        result
+        self.counting_failure(key, GrantType::AuthorizationCode, result)
+            .await
     }
 
     /// The code's row if `presented` is a code issued to `key`; the id in a code is

@@ -236,6 +236,20 @@ impl Services {
         Ok(self.store.record_event(&failed).await?)
     }
 
+    /// `result` of a grant, with an `invalid_grant` (an unusable token or code) counted
+    /// in the application's failed-grant statistics.
+    pub(super) async fn counting_failure(
+        &self,
+        key: &KeyRow,
+        grant: GrantType,
+        result: Result<TokenResponse, OAuthError>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if let Err(OAuthError::InvalidGrant(_)) = &result {
+            self.record_failed_grant(key, grant).await?;
+        }
+        result
+    }
+
     /// Checks a requested scope set against the scope records: every scope must exist.
     pub(super) async fn requested_scopes(
         &self,

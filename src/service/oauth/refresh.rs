@@ -27,11 +27,8 @@ impl Services {
         req: &TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
         let result = self.rotate(key, req).await;
-        if let Err(OAuthError::InvalidGrant(_)) = &result {
-            self.record_failed_grant(key, GrantType::RefreshToken)
-                .await?;
-        }
-        result
+        self.counting_failure(key, GrantType::RefreshToken, result)
+            .await
     }
 
     async fn rotate(&self, key: &KeyRow, req: &TokenRequest) -> Result<TokenResponse, OAuthError> {
