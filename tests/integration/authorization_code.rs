@@ -20,6 +20,7 @@ on_both_backends!(
     key_settings_refuse_what_cannot_work,
     withdrawing_consent_revokes_its_tokens_and_asks_again,
     plain_pkce_works_only_where_the_application_allowed_it,
+    openid_clients_get_an_id_token_with_their_nonce,
 );
 
 pub const CALLBACK: &str = "https://client.example/cb";
@@ -644,4 +645,33 @@ async fn plain_pkce_works_only_where_the_application_allowed_it(b: Backend) {
         answer(res.headers()["location"].to_str().unwrap())["error"],
         "invalid_request"
     );
+}
+
+async fn openid_clients_get_an_id_token_with_their_nonce(b: Backend) {
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    let browser = signed_in(&app).await;
+    let client = code_client(&app, "alice", false).await;
+    let path = authorize_path(&client, &[("scope", "openid"), ("nonce", "n-0S6_WzA2Mj")]);
+    let code = allowed(&app, &browser, &path).await["code"].clone();
+    let form = [
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let (status, tokens) = exchange(&app, &client, &form, false).await;
+    assert_eq!(status, 200, "{tokens}");
+    let id_token = tokens["id_token"].as_str().expect("an ID token for openid");
+    let payload = id_token.split('.').nth(1).unwrap();
+    use base64::Engine;
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["nonce"], "n-0S6_WzA2Mj");
+    assert_eq!(claims["aud"], client.id.as_str());
+    assert_eq!(claims["preferred_username"], "alice");
 }
