@@ -4,6 +4,7 @@
 mod support;
 
 mod authorization_code;
+mod authorization_code_rules;
 mod behind_proxy;
 mod cli_apis;
 mod deploy_reference;
