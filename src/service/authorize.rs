@@ -43,6 +43,12 @@ pub enum AuthorizeError {
     Redirect(String),
 }
 
+/// A store failure, logged; the user is told only to try again.
+fn unavailable(e: StoreError) -> AuthorizeError {
+    tracing::error!(error = %e, "cannot check an authorization request");
+    AuthorizeError::Page("The request cannot be checked right now. Try again shortly.".into())
+}
+
 fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     params
         .get(name)
@@ -107,7 +113,7 @@ impl Services {
         let key = match self.store.key_by_consumer_key(client_id).await {
             Ok(key) => key,
             Err(StoreError::NotFound) => return Err(page("No application has this client_id.")),
-            Err(e) => return Err(AuthorizeError::Page(ServiceError::from(e).to_string())),
+            Err(e) => return Err(unavailable(e)),
         };
         let allows = GrantTypes::parse_list(&key.grant_types)
             .is_ok_and(|g| g.allows(GrantType::AuthorizationCode));
@@ -128,7 +134,7 @@ impl Services {
             .store
             .application(&key.app_id)
             .await
-            .map_err(|e| AuthorizeError::Page(ServiceError::from(e).to_string()))?;
+            .map_err(unavailable)?;
         let owner = self
             .store
             .user_by_id(&app.owner_id)
