@@ -189,8 +189,14 @@ impl Services {
         if check_challenge(challenge, method).is_err() {
             return Err(fail("invalid_request", "code_challenge is malformed"));
         }
+        // No scope asks for `default`, as at the token endpoint; the user is shown it.
         let asked = ScopeSet::parse(param(params, "scope").unwrap_or(""))
             .map_err(|_| fail("invalid_scope", "the scope is malformed"))?;
+        let asked = if asked.is_empty() {
+            ScopeSet::only_default()
+        } else {
+            asked
+        };
         let names: Vec<&str> = asked.iter().map(|s| s.as_str()).collect();
         let known = self
             .store

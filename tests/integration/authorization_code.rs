@@ -275,6 +275,11 @@ async fn deny_sends_access_denied_back_to_the_client(b: Backend) {
     };
     let browser = signed_in(&app).await;
     let client = code_client(&app, "alice", false).await;
+    // Asking for no scope asks for `default`, and the page says so.
+    let (_, page) = browser
+        .get(&authorize_path(&client, &[("scope", "")]))
+        .await;
+    assert!(page.contains("<code>default</code>"), "{page}");
     let path = authorize_path(&client, &[]);
     let request = path.split_once('?').unwrap().1;
     let posted = browser
