@@ -84,11 +84,12 @@ pub async fn authorization(query: String) -> Result<AuthorizeView, AppError> {
     if let Some(origin) = request.redirect_origin() {
         cx::allow_form_target(&origin);
     }
+    let scopes = request.scopes();
     Ok(AuthorizeView::Consent {
         app_name: request.app_name,
         owner: request.owner,
         redirect_uri: request.redirect_uri,
-        scopes: request.scopes,
+        scopes,
         request: query,
     })
 }

@@ -3,11 +3,12 @@
 //! redirect URI check out, errors are shown to the user and never redirected (§4.1.2.1);
 //! after, they go back to the client with `state` and `iss` (RFC 9207).
 
+use super::oauth::{OAuthError, RequestedScopes};
 use super::{ServiceError, Services};
 use crate::domain::api::RoleSet;
 use crate::domain::pkce::{check_challenge, ChallengeMethod};
 use crate::domain::redirect_uri::CallbackUrls;
-use crate::domain::{GrantType, GrantTypes, ScopeSet};
+use crate::domain::{GrantType, GrantTypes, ScopeSet, DEFAULT_SCOPE};
 use crate::store::{CodeRow, ConsentRow, KeyRow, StoreError, UserRow};
 use std::collections::HashMap;
 
@@ -25,8 +26,8 @@ pub struct AuthorizationRequest {
     /// The `redirect_uri` parameter as given (empty when omitted), which the token
     /// request must repeat (§4.1.3).
     pub redirect_param: String,
-    /// Requested scopes, each with its description.
-    pub scopes: Vec<(String, String)>,
+    /// The scopes asked for, checked to exist.
+    requested: RequestedScopes,
     pub state: Option<String>,
     pub challenge: String,
     pub method: ChallengeMethod,
@@ -93,9 +94,21 @@ impl AuthorizationRequest {
         safe.then_some(source)
     }
 
+    /// Requested scopes, each with its description, for the consent page.
+    pub fn scopes(&self) -> Vec<(String, String)> {
+        let rows = self.requested.rows().iter();
+        rows.map(|s| (s.name.clone(), s.description.clone()))
+            .collect()
+    }
+
     /// The scopes asked for, as a set.
     pub fn scope_set(&self) -> ScopeSet {
-        let names: Vec<&str> = self.scopes.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = self
+            .requested
+            .rows()
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
         ScopeSet::parse(&names.join(" ")).unwrap_or_else(|_| ScopeSet::only_default())
     }
 }
@@ -147,7 +160,7 @@ impl Services {
             key,
             app_name: app.name,
             owner,
-            scopes: Vec::new(),
+            requested: RequestedScopes::default(),
             state: param(params, "state").map(str::to_owned),
             challenge: String::new(),
             method: ChallengeMethod::S256,
@@ -190,25 +203,17 @@ impl Services {
             return Err(fail("invalid_request", "code_challenge is malformed"));
         }
         // No scope asks for `default`, as at the token endpoint; the user is shown it.
-        let asked = ScopeSet::parse(param(params, "scope").unwrap_or(""))
-            .map_err(|_| fail("invalid_scope", "the scope is malformed"))?;
-        let asked = if asked.is_empty() {
-            ScopeSet::only_default()
-        } else {
-            asked
-        };
-        let names: Vec<&str> = asked.iter().map(|s| s.as_str()).collect();
-        let known = self
-            .store
-            .scopes_named(&names)
+        let asked = param(params, "scope").unwrap_or(DEFAULT_SCOPE);
+        let requested = self
+            .requested_scopes(Some(asked))
             .await
-            .map_err(|_| fail("server_error", "the scopes could not be read"))?;
-        if names.iter().any(|n| !known.iter().any(|k| k.name == *n)) {
-            return Err(fail("invalid_scope", "a requested scope does not exist"));
-        }
+            .map_err(|e| match e {
+                OAuthError::InvalidScope(why) => fail("invalid_scope", &why),
+                _ => fail("server_error", "the scopes could not be read"),
+            })?;
         request.challenge = challenge.to_owned();
         request.method = method;
-        request.scopes = known.into_iter().map(|s| (s.name, s.description)).collect();
+        request.requested = requested;
         Ok(request)
     }
 
@@ -247,21 +252,8 @@ impl Services {
             })
             .await?;
         // Scopes restricted to roles go only to users holding one, as in the password grant.
-        let names: Vec<&str> = asked.iter().map(|s| s.as_str()).collect();
-        let rows = self.store.scopes_named(&names).await?;
         let roles = RoleSet::parse(&user.roles).unwrap_or_default();
-        let granted: Vec<&str> = rows
-            .iter()
-            .filter(|s| {
-                let needs = RoleSet::parse(&s.roles).unwrap_or_default();
-                needs.is_empty() || roles.intersects(&needs)
-            })
-            .map(|s| s.name.as_str())
-            .collect();
-        let scopes = ScopeSet::parse(&granted.join(" "))
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(ScopeSet::only_default);
+        let scopes = request.requested.grant(Some(&roles));
         let id = uuid::Uuid::now_v7();
         let code = crate::crypto::token_for_row(&id);
         self.store

@@ -251,7 +251,7 @@ impl Services {
     }
 
     /// Checks a requested scope set against the scope records: every scope must exist.
-    pub(super) async fn requested_scopes(
+    pub(crate) async fn requested_scopes(
         &self,
         requested: Option<&str>,
     ) -> Result<RequestedScopes, OAuthError> {
@@ -269,14 +269,15 @@ impl Services {
 }
 
 /// Existing scopes a client asked for (none: it asked for nothing).
-pub(super) struct RequestedScopes(Vec<ScopeRow>);
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestedScopes(Vec<ScopeRow>);
 
 impl RequestedScopes {
     /// What may be granted. A scope restricted to roles goes only to a user holding one
     /// of them (`holder` is the user's roles; `None` for an application token, which
     /// gets unrestricted scopes only). The grant narrows, never broadens: if nothing
     /// asked for may be granted, the token gets `default` alone.
-    pub(super) fn grant(&self, holder: Option<&RoleSet>) -> ScopeSet {
+    pub(crate) fn grant(&self, holder: Option<&RoleSet>) -> ScopeSet {
         let allowed = self.0.iter().filter(|s| {
             let needs = RoleSet::parse(&s.roles).unwrap_or_default();
             needs.is_empty() || holder.is_some_and(|h| h.intersects(&needs))
@@ -286,5 +287,10 @@ impl RequestedScopes {
             Ok(set) if !set.is_empty() => set,
             _ => ScopeSet::only_default(),
         }
+    }
+
+    /// The scope records asked for, with their descriptions.
+    pub(crate) fn rows(&self) -> &[ScopeRow] {
+        &self.0
     }
 }

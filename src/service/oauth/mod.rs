@@ -17,6 +17,7 @@ mod revocation;
 pub use client::{ClientAuth, KeyCache};
 pub use error::{nqschar, OAuthError};
 pub use introspection::Introspection;
+pub(crate) use issue::RequestedScopes;
 pub use issue::TokenResponse;
 pub(crate) use lookup::{row_id_by_value, token_by_value};
 pub use openid::{UserInfo, UserinfoError, OPENID_SCOPE};
