@@ -36,3 +36,15 @@ bench_executable() {
   cargo bench --features ssr --quiet --bench "$1" --no-run 2>/dev/null
   ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/"$1"-* | grep -v '\.d$' | head -n1
 }
+
+# measure "PID..." URL [wrk options...] -> run_wrk's fields and the CPU microseconds these
+# processes spent per request: what a server costs, apart from how the cores are shared.
+measure() {
+  local pids=$1 before rps p50 p99 err steal; shift
+  # shellcheck disable=SC2086
+  before=$(cpu_ms $pids)
+  read -r rps p50 p99 err steal < <(run_wrk "$@")
+  # shellcheck disable=SC2086
+  echo "$rps $p50 $p99 $err $steal $(awk -v ms="$(( $(cpu_ms $pids) - before ))" -v r="$rps" -v s="$SECS" \
+    'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
+}

@@ -74,18 +74,6 @@ CONF
   NGINX_URL="http://127.0.0.1:$NGINX_PORT/bench/1/menu"
 fi
 
-# measure "PID..." URL [wrk options...] -> run_wrk's fields and the CPU microseconds these
-# processes spent per request: what proxying costs, apart from how the cores are shared.
-measure() {
-  local pids=$1 before rps p50 p99 err; shift
-  # shellcheck disable=SC2086
-  before=$(cpu_ms $pids)
-  read -r rps p50 p99 err _ < <(run_wrk "$@")
-  # shellcheck disable=SC2086
-  echo "$rps $p50 $p99 $err $(awk -v ms="$(( $(cpu_ms $pids) - before ))" -v r="$rps" -v s="$SECS" \
-    'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
-}
-
 bench() { # label database-url cache-seconds offset [token-type]
   local label=$1 db=$2 cache=$3 offset=$4 token_type=${5:-opaque}
   [[ -z "${ONLY:-}" || "$label" == *"$ONLY"* ]] || return 0
@@ -121,16 +109,16 @@ bench() { # label database-url cache-seconds offset [token-type]
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$http/bench/1/menu")" = 200 ] \
     || { echo "gateway call failed for $label" >&2; exit 1; }
 
-  read -r drps dp50 dp99 derr dcpu < <(measure "$BACKEND_PID" "http://127.0.0.1:$BACKEND_PORT/bench/1/menu")
-  read -r grps gp50 gp99 gerr gcpu < <(measure "$server" "$http/bench/1/menu" -H "Authorization: Bearer $token")
+  read -r drps dp50 dp99 derr _ dcpu < <(measure "$BACKEND_PID" "http://127.0.0.1:$BACKEND_PORT/bench/1/menu")
+  read -r grps gp50 gp99 gerr _ gcpu < <(measure "$server" "$http/bench/1/menu" -H "Authorization: Bearer $token")
   local ratio; ratio=$(awk -v g="$grps" -v d="$drps" 'BEGIN { printf "%.2f", g / d }')
   local reference="–" ncpu="–"
   if [ -n "$NGINX_URL" ]; then
-    read -r nrps np50 _ nerr ncpu < <(measure "$(pgrep -d' ' -P "$(cat "$WORK/nginx/nginx.pid")")" "$NGINX_URL")
+    read -r nrps np50 _ nerr _ ncpu < <(measure "$(pgrep -d' ' -P "$(cat "$WORK/nginx/nginx.pid")")" "$NGINX_URL")
     reference="$nrps ($np50; $(awk -v n="$nrps" -v d="$drps" 'BEGIN { printf "%.2f", n / d }') × direct)"
     derr=$((derr + nerr))
   fi
-  read -r prps _ _ perr pcpu < <(measure "$PLAIN_PID" "http://127.0.0.1:$PLAIN_PORT/bench/1/menu")
+  read -r prps _ _ perr _ pcpu < <(measure "$PLAIN_PID" "http://127.0.0.1:$PLAIN_PORT/bench/1/menu")
   echo "| $label | $drps ($dp50 / $dp99) | $dcpu | $grps ($gp50 / $gp99) | $gcpu | $ratio | $reference | $ncpu | $prps ($pcpu) | $((derr + gerr + perr)) |"
   kill "$server"; wait "$server" 2>/dev/null || true
 }

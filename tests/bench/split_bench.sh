@@ -76,17 +76,6 @@ printf '[apim.key_manager]\nservice_url = "https://localhost:%s"\nusername = "be
   $((9443 + KM)) "$WORK/km/data/tls/portico.crt" >> "$WORK/gw/deployment.toml"
 export CLIENT_BASIC BENCH_USER=benchuser BENCH_PASSWORD=bench-user-password
 
-# measure "PID..." URL [wrk options...] -> requests/s, p50, errors, CPU µs per request
-measure() {
-  local pids=$1 before rps p50 p99 err; shift
-  # shellcheck disable=SC2086
-  before=$(cpu_ms $pids)
-  read -r rps p50 p99 err _ < <(run_wrk "$@")
-  # shellcheck disable=SC2086
-  echo "$rps $p50 $err $(awk -v ms="$(( $(cpu_ms $pids) - before ))" -v r="$rps" -v s="$SECS" \
-    'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
-}
-
 if [ -z "${PASSWORD_ONLY:-}" ]; then
   echo "| setup | \`all\` node req/s (p50) | \`all\` CPU µs/call | gateway node req/s (p50) | gateway CPU µs/call | key manager CPU µs/call | gateway / all | errors |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
@@ -101,9 +90,9 @@ if [ -z "${PASSWORD_ONLY:-}" ]; then
       [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/bench/1/menu")" = 200 ] \
         || { echo "gateway call failed on $port" >&2; exit 1; }
     done
-    read -r arps ap50 aerr acpu < <(measure "$ALL_PID" "http://127.0.0.1:$((8280 + ALL))/bench/1/menu" -H "Authorization: Bearer $token")
+    read -r arps ap50 _ aerr _ acpu < <(measure "$ALL_PID" "http://127.0.0.1:$((8280 + ALL))/bench/1/menu" -H "Authorization: Bearer $token")
     kmbefore=$(cpu_ms "$KM_PID")
-    read -r grps gp50 gerr gcpu < <(measure "$GW_PID" "http://127.0.0.1:$((8280 + GW))/bench/1/menu" -H "Authorization: Bearer $token")
+    read -r grps gp50 _ gerr _ gcpu < <(measure "$GW_PID" "http://127.0.0.1:$((8280 + GW))/bench/1/menu" -H "Authorization: Bearer $token")
     kmcpu=$(awk -v ms="$(( $(cpu_ms "$KM_PID") - kmbefore ))" -v r="$grps" -v s="$SECS" 'BEGIN { printf "%.0f", ms * 1000 / (r * s) }')
     label="token cache warm"; [ "$cache" = 0 ] && label="token cache off"
     echo "| $label | $arps ($ap50) | $acpu | $grps ($gp50) | $gcpu | $kmcpu | $(awk -v g="$grps" -v a="$arps" 'BEGIN { printf "%.2f", g / a }') | $((aerr + gerr)) |"

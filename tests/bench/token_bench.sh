@@ -60,14 +60,6 @@ bench_backend() { # backend url
   for _ in $(seq 1 100); do curl -sf "$http/health" >/dev/null && break; sleep 0.2; done
   export CLIENT_BASIC BENCH_USER=benchuser BENCH_PASSWORD=bench-user-password
 
-  # measure URL [wrk options...] -> run_wrk's fields and the server's CPU µs per request.
-  measure() {
-    local before rps p50 p99 err steal
-    before=$(cpu_ms "$SERVER_PID")
-    read -r rps p50 p99 err steal < <(run_wrk "$@")
-    echo "$rps $p50 $p99 $err $steal $(awk -v ms="$(( $(cpu_ms "$SERVER_PID") - before ))" \
-      -v r="$rps" -v s="$SECS" 'BEGIN { if (r > 0) printf "%.0f", ms * 1000 / (r * s); else printf "–" }')"
-  }
   mint() { curl -s -H "Authorization: Basic $CLIENT_BASIC" -d "grant_type=password&username=benchuser&password=bench-user-password" "$http/token"; }
   seeds() { : > "$1"; for _ in $(seq 1 "$2"); do mint | grep -o '"refresh_token":"[^"]*"' | cut -d'"' -f4 >> "$1"; done; }
   # wrk calls request() once more on its first thread to validate the script: one spare each.
@@ -96,21 +88,21 @@ bench_backend() { # backend url
   row() { echo "| $backend | $tt | $proto | $1 | $rps | $p50 | $p99 | $cpu | $err | $steal |"; }
   password_phase() {
     local before; before=$(ceiling 5)
-    read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/password.lua)
+    read -r rps p50 p99 err steal cpu < <(measure "$SERVER_PID" "$base/token" -s tests/bench/password.lua)
     local ratio; ratio=$(awk -v r="$rps" -v c="$before" 'BEGIN {printf "%.2f", r / c}')
     row "password grant ($ratio × ceiling $before/s)"
   }
   refresh_phase() {
     export REFRESH_SEEDS="$WORK/seeds-$backend-$tt-$proto"; seeds "$REFRESH_SEEDS" 66
-    read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/refresh.lua)
+    read -r rps p50 p99 err steal cpu < <(measure "$SERVER_PID" "$base/token" -s tests/bench/refresh.lua)
     row "refresh grant"
   }
   client_credentials_phase() {
-    read -r rps p50 p99 err steal cpu < <(measure "$base/token" -s tests/bench/client_credentials.lua)
+    read -r rps p50 p99 err steal cpu < <(measure "$SERVER_PID" "$base/token" -s tests/bench/client_credentials.lua)
     row "client credentials grant"
   }
   introspection_phase() {
-    read -r rps p50 p99 err steal cpu < <(measure "$base/oauth2/introspect" -s tests/bench/introspect.lua)
+    read -r rps p50 p99 err steal cpu < <(measure "$SERVER_PID" "$base/oauth2/introspect" -s tests/bench/introspect.lua)
     row "introspection"
   }
   local round name
