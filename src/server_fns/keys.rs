@@ -73,11 +73,11 @@ pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, Ap
     let app = services.application_for(&user, &app_id).await?;
     let key = match services.key_of(&app, kt).await {
         Ok(k) => Some(super::KeyView {
+            token_type: k.access_token_type(),
             consumer_key: k.consumer_key,
             grant_types: k.grant_types.split(',').map(str::to_owned).collect(),
             access_token_validity: k.access_token_validity,
             created_at: k.created_at,
-            token_type: crate::domain::TokenType::parse(&k.token_type).unwrap_or_default(),
             callback_urls: k.callback_urls.lines().map(str::to_owned).collect(),
             public_client: k.public_client != 0,
         }),

@@ -27,6 +27,14 @@ pub struct KeyRow {
     pub app_token_validity: Option<i64>,
 }
 
+impl KeyRow {
+    /// The key's access-token type; anything unreadable is opaque, the type that needs
+    /// no signing key.
+    pub fn access_token_type(&self) -> crate::domain::TokenType {
+        crate::domain::TokenType::parse(&self.token_type).unwrap_or_default()
+    }
+}
+
 const COLUMNS: &str = "consumer_key, app_id, key_type, secret_digest, grant_types, \
                        access_token_validity, created_at, secret_rotated_at, token_type, \
                        callback_urls, public_client, allow_plain_pkce";

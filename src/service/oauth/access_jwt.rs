@@ -2,7 +2,6 @@
 //! signed with the key that signs ID tokens. The token itself is never stored; its row
 //! holds the `jti` (the row id), so revocation and statistics work as for opaque tokens.
 
-use super::issue::key_token_type;
 use super::{OAuthError, Services};
 use crate::crypto::jws::JwsSigner;
 use crate::domain::access_token::{
@@ -20,7 +19,7 @@ impl Services {
         &self,
         key: &KeyRow,
     ) -> Result<Option<Arc<JwsSigner>>, OAuthError> {
-        if key_token_type(key) == TokenType::Opaque {
+        if key.access_token_type() == TokenType::Opaque {
             return Ok(None);
         }
         Ok(Some(self.current_signer().await?))

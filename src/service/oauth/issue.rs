@@ -103,11 +103,6 @@ impl Issuance {
     }
 }
 
-/// A key's access-token type; anything unreadable is opaque, the type that needs no key.
-pub(super) fn key_token_type(key: &KeyRow) -> TokenType {
-    TokenType::parse(&key.token_type).unwrap_or_default()
-}
-
 /// The statistics event of a stored token.
 pub(crate) fn event_for(row: &NewToken, outcome: &'static str) -> TokenEvent {
     TokenEvent {
@@ -153,7 +148,7 @@ impl Services {
         // the token values carry it, so they are found by it (`crypto::token`).
         let row_id = uuid::Uuid::now_v7();
         // A JWT is never stored, and proves itself by its signature: no digest.
-        let token_type = key_token_type(key);
+        let token_type = key.access_token_type();
         let access = (token_type == TokenType::Opaque).then(|| crypto::token_for_row(&row_id));
         let refresh = may_refresh.then(|| crypto::token_for_row(&row_id));
         let issuance = Issuance {
