@@ -50,6 +50,11 @@ pub(super) enum Unanswered {
     Full,
 }
 
+/// Jobs waiting for a worker, for the metrics (set under the lock, so never stale).
+fn queue_length(state: &State) {
+    metrics::gauge!("portico_password_hash_queue").set(state.queue.len() as f64);
+}
+
 impl HashPool {
     /// A pool of `workers` workers whose workspaces hold `blocks` Argon2 blocks each, and
     /// a queue of at most `max_queued` jobs.
@@ -84,7 +89,10 @@ impl HashPool {
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, Unanswered> {
         let (answer, result) = oneshot::channel();
+        let queued = std::time::Instant::now();
         let job: Job = Box::new(move |memory| {
+            metrics::histogram!("portico_password_hash_wait_seconds")
+                .record(queued.elapsed().as_secs_f64());
             if !answer.is_closed() {
                 let _ = answer.send(work(memory));
             }
@@ -97,6 +105,7 @@ impl HashPool {
                 return Err(Unanswered::Full);
             }
             state.queue.push_back(job);
+            queue_length(&state);
             state.free.pop()
         };
         if let Some(memory) = idle {
@@ -112,7 +121,9 @@ impl HashPool {
         loop {
             let job = {
                 let mut state = self.lock();
-                match state.queue.pop_front() {
+                let next = state.queue.pop_front();
+                queue_length(&state);
+                match next {
                     Some(job) => job,
                     None => {
                         state.free.push(memory);

@@ -79,7 +79,7 @@ pub fn generate(alg: SigningAlgorithm) -> Result<NewKeyPair, SigningError> {
         SigningAlgorithm::RS256 => {
             use rsa::pkcs1::EncodeRsaPrivateKey;
             use rsa::traits::PublicKeyParts;
-            let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).map_err(fail)?;
+            let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).map_err(fail)?;
             let der = key.to_pkcs1_der().map_err(fail)?.as_bytes().to_vec();
             let jwk = serde_json::json!({
                 "e": B64.encode(key.e().to_bytes_be()),

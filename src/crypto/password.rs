@@ -43,7 +43,7 @@ pub struct PasswordHasher {
 
 fn hash_with(password: &[u8], memory: &mut [Block]) -> Result<String, PasswordError> {
     let fail = |e: &dyn std::fmt::Display| PasswordError::Hash(e.to_string());
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    let salt = SaltString::generate(&mut rand_core::OsRng);
     let mut salt_bytes = [0u8; 64];
     let salt_raw = salt.decode_b64(&mut salt_bytes).map_err(|e| fail(&e))?;
     let params = params();
@@ -191,7 +191,7 @@ mod tests {
     #[tokio::test]
     async fn hashes_from_the_reference_implementation_verify() {
         use argon2::PasswordHasher as _;
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let salt = SaltString::generate(&mut rand_core::OsRng);
         let reference = Argon2::new(
             Algorithm::Argon2id,
             Version::V0x13,

@@ -18,6 +18,9 @@ pub struct OAuthFailure {
 struct ErrorBody<'a> {
     error: &'a str,
     error_description: String,
+    /// The `X-Request-Id` of this request, to quote when asking about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
 }
 
 /// JSON with `Cache-Control: no-store` and `Pragma: no-cache`, as §5.1 requires of any
@@ -45,6 +48,7 @@ impl IntoResponse for OAuthFailure {
         let body = ErrorBody {
             error: self.error.code(),
             error_description: self.error.description(),
+            request_id: super::request_id::current_text(),
         };
         let mut res = no_store_json(status, &body);
         let h = res.headers_mut();
@@ -77,6 +81,7 @@ pub fn plain_error(status: StatusCode, error: &str, description: &str) -> Respon
         &ErrorBody {
             error,
             error_description: crate::service::oauth::nqschar(description),
+            request_id: super::request_id::current_text(),
         },
     )
 }

@@ -149,13 +149,14 @@ pub async fn proxy(
     let services = &state.services;
     let decided = {
         let Ok(token) = bearer(req.headers()) else {
-            return malformed();
+            return counted(None, started, malformed());
         };
         // Routed, checked and forwarded as one normal form (`domain::path`).
         let path = match normalize(req.uri().path()) {
             Ok(path) => path,
             Err(e) => {
-                return plain_error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string())
+                let res = plain_error(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string());
+                return counted(None, started, res);
             }
         };
         services
@@ -164,13 +165,19 @@ pub async fn proxy(
     };
     let pass = match decided {
         Ok(pass) => pass,
-        Err(e) => return refusal(e),
+        Err(e) => return counted(None, started, refusal(e)),
     };
     // Behind a trusted proxy, `addr` is the client's; the hop appended to
     // X-Forwarded-For is still the connection's own.
     let hop = peer.map_or(addr, |Extension(p)| p.0);
     let res = forward(&state.proxy, &pass, req, hop, scheme).await;
     services.record_call(&pass, res.status().as_u16(), started.elapsed());
+    counted(Some(&pass.api_id), started, res)
+}
+
+/// Counts a call in the metrics (`api`: the API it was routed to) and returns it.
+fn counted(api: Option<&str>, started: Instant, res: Response) -> Response {
+    super::metrics::gateway_call(api, res.status(), started.elapsed());
     res
 }
 

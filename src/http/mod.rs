@@ -11,11 +11,13 @@ pub mod form;
 pub mod form_errors;
 pub mod gateway;
 mod health;
+pub mod metrics;
 pub mod internal;
 mod oauth;
 mod openid;
 pub mod page_headers;
 mod proxy;
+pub mod request_id;
 mod stats;
 mod well_known;
 

@@ -71,11 +71,16 @@ pub async fn token(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let started = std::time::Instant::now();
     let mut params = match read_form(&headers, body).await {
         Ok(p) => p,
-        Err(res) => return res,
+        Err(res) => {
+            super::metrics::grant(None, "invalid_request", started.elapsed());
+            return res;
+        }
     };
     let basic = basic_used(&headers);
+    let grant_type = params.get("grant_type").cloned();
     let result = async {
         let client = client_auth(&headers, &mut params)?;
         let req = TokenRequest {
@@ -88,6 +93,8 @@ pub async fn token(
         services.token(req).await
     }
     .await;
+    let outcome = result.as_ref().map_or_else(|e| e.code(), |_| "issued");
+    super::metrics::grant(grant_type.as_deref(), outcome, started.elapsed());
     match result {
         Ok(tokens) => no_store_json(StatusCode::OK, &tokens),
         Err(error) => OAuthFailure {

@@ -2,7 +2,7 @@
 
 use super::config::{Config, Ports};
 use super::conn_limit::ConnectionLimit;
-use super::routers::{gateway_router, key_manager_router, portal_router, site_root};
+use super::routers::{gateway_router, key_manager_router, metrics_router, portal_router, site_root};
 use super::serving::{Serving, Settings};
 use super::state::{AppState, Shared};
 use super::tls;
@@ -35,7 +35,7 @@ pub struct Running {
     pub ports: Ports,
     pub tls: tls::TlsFiles,
     pub services: Services,
-    handles: Vec<axum_server::Handle>,
+    handles: Vec<axum_server::Handle<SocketAddr>>,
     tasks: Vec<JoinHandle<std::io::Result<()>>>,
     /// Housekeeping, the revocation watch and the key-manager probe.
     background: Vec<JoinHandle<()>>,
@@ -84,6 +84,11 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
     let gateway_http = (profile.serves_gateway() && config.gateway.http_enabled)
         .then(|| bind(ip, ports.gateway_http))
         .transpose()?;
+    let metrics = config
+        .metrics
+        .enabled
+        .then(|| bind(config.metrics.bind_address, ports.metrics))
+        .transpose()?;
 
     let site_root = site_root();
     let hydrate = std::path::Path::new(&site_root)
@@ -99,6 +104,9 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         services.spawn_revocation_watch(),
     ];
     background.extend(services.spawn_key_manager_probe());
+    if metrics.is_some() {
+        background.push(crate::http::metrics::spawn_upkeep());
+    }
     let shared = |proxy| Shared {
         services: services.clone(),
         config: config.clone(),
@@ -158,11 +166,16 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
             .per_core(listener, cores, gateway_app("http"), settings(None))
             .map_err(bind_err(SocketAddr::new(ip, ports.gateway_http)))?;
     }
+    if let Some(listener) = metrics {
+        let app = metrics_router(services.clone(), &config);
+        serving.on_this_runtime(listener, app, settings(None));
+    }
     tracing::info!(
         profile = profile.as_str(),
         portal = ports.portal_https,
         gateway_https = ports.gateway_https,
         gateway_http = gateway_http_port(&config, ports),
+        metrics = config.metrics.enabled.then_some(ports.metrics),
         hydrate,
         "Portico is listening"
     );

@@ -2,7 +2,11 @@
 //! gateway's; each with the layers that listener needs.
 
 use super::state::AppState;
+use super::config::Config;
 use super::telemetry;
+use crate::http::metrics::MetricsEndpoint;
+use crate::http::request_id::request_id;
+use crate::service::Services;
 use crate::http::client_addr::TrustedProxies;
 use crate::http::OAuthEndpoints;
 use axum::http::{header, HeaderValue};
@@ -90,8 +94,29 @@ pub(super) fn portal_router(
             crate::http::deadline::deadline,
         ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
+        .layer(axum::middleware::from_fn(request_id))
         .with_state(state);
     behind(router, trusted)
+}
+
+/// The metrics listener: `/metrics` alone.
+pub(super) fn metrics_router(services: Services, config: &Config) -> Router {
+    let endpoint = MetricsEndpoint {
+        services,
+        bearer_digest: config
+            .metrics
+            .bearer_token
+            .as_ref()
+            .map(|t| crate::crypto::digest(&t.0).into()),
+    };
+    Router::new()
+        .route("/metrics", axum::routing::get(crate::http::metrics::render))
+        .with_state(endpoint)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(axum::middleware::from_fn(request_id))
 }
 
 /// The layers of every listener without pages: `nosniff`, the request log, and the
@@ -104,6 +129,7 @@ fn plain_listener(routes: axum::Router<AppState>, state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
+        .layer(axum::middleware::from_fn(request_id))
         .with_state(state);
     behind(router, trusted)
 }

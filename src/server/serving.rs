@@ -29,7 +29,7 @@ pub(super) struct Settings {
 /// The running listeners: a handle to stop each, and what each ended with.
 #[derive(Default)]
 pub(super) struct Serving {
-    pub handles: Vec<Handle>,
+    pub handles: Vec<Handle<SocketAddr>>,
     pub tasks: Vec<JoinHandle<std::io::Result<()>>>,
 }
 
@@ -37,10 +37,10 @@ async fn run(
     listener: std::net::TcpListener,
     app: Router,
     settings: Settings,
-    handle: Handle,
+    handle: Handle<SocketAddr>,
 ) -> std::io::Result<()> {
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    let mut server = axum_server::from_tcp(listener).handle(handle);
+    let mut server = axum_server::from_tcp(listener)?.handle(handle);
     // hyper enforces the header timeout only with a timer to measure it by.
     server
         .http_builder()

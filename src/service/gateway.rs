@@ -188,9 +188,11 @@ impl Services {
         // feed) is read again; none is answered while the feed is out of reach.
         if let Some((read_at, row)) = cache.get(&digest) {
             if read_at >= seen && self.feed.trusted() {
+                token_cache("opaque", "hit");
                 return Ok(row);
             }
         }
+        token_cache("opaque", "miss");
         let row = self.load_token(token).await?.map(Arc::new);
         cache.insert(digest, seen, row.clone());
         Ok(row)
@@ -271,6 +273,17 @@ impl Services {
         }
         Ok(pass)
     }
+}
+
+/// A lookup in the gateway's token caches (`opaque` rows read, `jwt` signatures
+/// verified), for the metrics' hit ratio.
+pub(super) fn token_cache(token_type: &'static str, result: &'static str) {
+    metrics::counter!(
+        "portico_token_cache_lookups_total",
+        "token_type" => token_type,
+        "result" => result
+    )
+    .increment(1);
 }
 
 #[cfg(test)]

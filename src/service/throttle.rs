@@ -206,7 +206,10 @@ impl Throttle {
             decided.as_mut().enable();
             match self.try_begin(username, addr, now()) {
                 Ok(attempt) => return Ok(attempt),
-                Err(Blocked::Wait(retry)) => return Err(retry),
+                Err(Blocked::Wait(retry)) => {
+                    blocked("password");
+                    return Err(retry);
+                }
                 Err(Blocked::Busy) => {
                     if tokio::time::timeout_at(give_up, decided).await.is_err() {
                         return Err(RetryAfter(1));
@@ -309,6 +312,7 @@ impl Throttle {
         let ends = |counter: &Counter| RetryAfter((counter.window_start + c.window - now).max(1));
         let total = st.signup_total.in_window(now, c.window);
         if total.failures >= c.signups_global {
+            blocked("signup");
             return Err(ends(&total));
         }
         let here = st
@@ -316,11 +320,18 @@ impl Throttle {
             .peek(&net(addr))
             .map(|s| s.in_window(now, c.window));
         if let Some(here) = here.filter(|h| h.failures >= c.signups_per_address) {
+            blocked("signup");
             return Err(ends(&here));
         }
         st.count_signup(net(addr), now, c);
         Ok(())
     }
+}
+
+/// A refused attempt, for the metrics: `password` (sign-in, password grant, client
+/// secrets) or `signup`.
+fn blocked(kind: &'static str) {
+    metrics::counter!("portico_throttle_blocks_total", "kind" => kind).increment(1);
 }
 
 #[cfg(test)]

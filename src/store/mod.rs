@@ -111,9 +111,26 @@ pub(crate) fn keep_prepared(rows: usize, full: usize) -> bool {
     rows == 1 || rows == full
 }
 
+/// How the connection pool is used at one moment, for the metrics.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolUse {
+    pub idle: usize,
+    pub in_use: usize,
+    pub max: u32,
+}
+
 impl Store {
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn pool_use(&self) -> PoolUse {
+        let idle = self.pool.num_idle();
+        PoolUse {
+            idle,
+            in_use: (self.pool.size() as usize).saturating_sub(idle),
+            max: self.pool.options().get_max_connections(),
+        }
     }
 
     /// Grows after every committed revocation made through this process. A token row read

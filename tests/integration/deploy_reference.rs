@@ -12,9 +12,9 @@ use std::process::Command;
 /// cannot reserve.
 fn free_block() -> u16 {
     loop {
-        let base = 10_000 + (rand::random::<u16>() % 13_000);
+        let base = crate::support::process::random_offset();
         let free = (0..6).all(|i| {
-            [9443u16, 8243, 8280]
+            [9443u16, 8243, 8280, 9464]
                 .iter()
                 .all(|p| std::net::TcpListener::bind(("127.0.0.1", p + base + i)).is_ok())
         });

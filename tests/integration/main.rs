@@ -16,6 +16,7 @@ mod jwt_access;
 mod jwt_forgery;
 mod jwt_nodes;
 mod multi_node;
+mod observability;
 mod openid;
 mod portal_apis;
 mod portal_apps;

@@ -2,7 +2,7 @@
 //! errors, and graceful shutdown.
 
 use crate::support::app::free_offset;
-use crate::support::process::{admin_json, command, Portico};
+use crate::support::process::{admin_json, command, Portico, LOG_LINE};
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ fn start_in(dir: &std::path::Path, offset: u16) -> Portico {
 }
 
 fn admin_password(output: &str) -> String {
-    let mut lines = output.lines();
+    let mut lines = output.lines().filter(|l| !l.starts_with(LOG_LINE));
     lines
         .find(|l| l.contains("administrator account `admin`"))
         .expect("admin line");
@@ -248,6 +248,17 @@ fn configuration_errors_name_the_key_and_the_file() {
             "[gateway]\njwt_leeway_seconds = 3600\n",
             "gateway.jwt_leeway_seconds",
         ),
+        // Metrics beyond loopback only with a credential, and a credential worth one.
+        (
+            "[metrics]\nbind_address = \"0.0.0.0\"\n",
+            "metrics.bind_address",
+        ),
+        (
+            "[metrics]\nbearer_token = \"short\"\n",
+            "metrics.bearer_token",
+        ),
+        ("[metrics]\nport = 0\n", "metrics.port"),
+        ("[audit]\nretention_days = -1\n", "audit.retention_days"),
     ];
     for (toml, key) in cases {
         let err = failing_start(dir.path(), toml, &[]);

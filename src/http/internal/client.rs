@@ -111,6 +111,7 @@ impl KmClient {
             .unwrap_or_default();
         req.headers_mut()
             .insert(NODE_HEADER, self.credential.clone());
+        crate::http::request_id::propagate(req.headers_mut());
         req
     }
 
@@ -121,31 +122,41 @@ impl KmClient {
         make: impl Fn() -> Request<Body>,
         retry: bool,
     ) -> Result<Response<Body>, RemoteError> {
+        let started = std::time::Instant::now();
+        let mut next = make();
+        // The internal API's path without its prefix: a handful of values, ours.
+        let call = next.uri().path().trim_start_matches(PREFIX).to_owned();
         let attempt = async {
             let _slot = self.slots.acquire().await.map_err(|_| down("closed"))?;
             let mut tries = 0;
             loop {
-                match self.http.request(make()).await {
+                match self.http.request(next).await {
                     Ok(res) => return Ok(res.map(Body::new)),
                     Err(e) if retry && e.is_connect() && tries < BACKOFF.len() => {
                         tokio::time::sleep(BACKOFF[tries]).await;
                         tries += 1;
+                        next = make();
                     }
                     Err(e) => return Err(down(&describe(&e))),
                 }
             }
         };
-        let res = tokio::time::timeout(self.timeout, attempt)
-            .await
-            .map_err(|_| down("no answer within `apim.key_manager.timeout_seconds`"))??;
-        if res.headers().contains_key(NODE_REFUSED_HEADER) {
-            return Err(down(&format!(
+        let answered = match tokio::time::timeout(self.timeout, attempt).await {
+            Err(_) => Err(down(
+                "no answer within `apim.key_manager.timeout_seconds`",
+            )),
+            Ok(Ok(res)) if res.headers().contains_key(NODE_REFUSED_HEADER) => Err(down(&format!(
                 "it refused this node's credential ({}): check `[apim.key_manager] username` \
                  and `password` (made with `portico key-manager credential create`)",
                 res.status()
-            )));
-        }
-        Ok(res)
+            ))),
+            Ok(answered) => answered,
+        };
+        let failed = answered
+            .as_ref()
+            .map_or(true, |res| res.status().is_server_error());
+        crate::http::metrics::key_manager_call(call, started.elapsed(), failed);
+        answered
     }
 
     pub(super) async fn call<A: DeserializeOwned>(

@@ -183,6 +183,16 @@ impl Config {
                 format!("{retention} is outside 2..=36500 days"),
             );
         }
+        if let Some((key, msg)) = self.metrics_problem() {
+            return fail(key, msg);
+        }
+        let audit = self.audit.retention_days;
+        if !(0..=36_500).contains(&audit) {
+            return fail(
+                "audit.retention_days",
+                format!("{audit} is outside 0..=36500 days (0 keeps every event)"),
+            );
+        }
         if self.server.hostname.trim().is_empty() {
             return fail("server.hostname", "must not be empty".into());
         }
@@ -193,6 +203,34 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&self.log.level)
             .map(|_| ())
             .or_else(|e| fail("log.level", e.to_string()))
+    }
+
+    fn metrics_problem(&self) -> Option<(&'static str, String)> {
+        let m = &self.metrics;
+        if !m.enabled {
+            return None;
+        }
+        if m.port == 0 || u32::from(m.port) + u32::from(self.server.offset) > u32::from(u16::MAX) {
+            return Some((
+                "metrics.port",
+                format!("{} plus the offset must be a port (1..=65535)", m.port),
+            ));
+        }
+        match &m.bearer_token {
+            Some(t) if t.0.len() < 16 => Some((
+                "metrics.bearer_token",
+                "must be at least 16 characters".into(),
+            )),
+            None if !m.bind_address.is_loopback() => Some((
+                "metrics.bind_address",
+                format!(
+                    "{} is reachable from other hosts: set `metrics.bearer_token` too, or bind \
+                     to 127.0.0.1",
+                    m.bind_address
+                ),
+            )),
+            _ => None,
+        }
     }
 
     /// The HTTPS gateway's base URL as clients reach it: `[gateway] public_url`, else
@@ -229,6 +267,7 @@ impl Config {
             portal_https: PORTAL_HTTPS_PORT + o,
             gateway_https: GATEWAY_HTTPS_PORT + o,
             gateway_http: GATEWAY_HTTP_PORT + o,
+            metrics: self.metrics.port.saturating_add(o),
         }
     }
 

@@ -16,6 +16,8 @@ use std::path::PathBuf;
 pub const PORTAL_HTTPS_PORT: u16 = 9443;
 pub const GATEWAY_HTTPS_PORT: u16 = 8243;
 pub const GATEWAY_HTTP_PORT: u16 = 8280;
+/// Prometheus metrics (the port OpenTelemetry's Prometheus exporter uses by default).
+pub const METRICS_PORT: u16 = 9464;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -29,6 +31,8 @@ pub struct Config {
     pub portal: PortalConfig,
     pub statistics: StatisticsConfig,
     pub log: LogConfig,
+    pub metrics: MetricsConfig,
+    pub audit: AuditConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -246,6 +250,48 @@ impl Default for LogConfig {
     }
 }
 
+/// `/metrics` on a listener of its own, on loopback unless told otherwise.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    /// The metrics listener's address: loopback by default, so only this host (or a
+    /// scraper given `bearer_token`) reads them.
+    pub bind_address: std::net::IpAddr,
+    /// Before `[server] offset`, like every other port.
+    pub port: u16,
+    /// When set, a scrape must send `Authorization: Bearer <token>`; needed to expose
+    /// the listener beyond loopback. `PORTICO_METRICS__BEARER_TOKEN_FILE` reads a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<ConfigSecret>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            bind_address: [127, 0, 0, 1].into(),
+            port: METRICS_PORT,
+            bearer_token: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// Days audit events are kept; older ones are deleted by housekeeping. 0 keeps them.
+    pub retention_days: i64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: 365,
+        }
+    }
+}
+
 /// A configuration problem, worded for the operator who has to fix it.
 #[derive(Debug, thiserror::Error)]
 #[error("configuration error: {0}")]
@@ -256,4 +302,5 @@ pub struct Ports {
     pub portal_https: u16,
     pub gateway_https: u16,
     pub gateway_http: u16,
+    pub metrics: u16,
 }

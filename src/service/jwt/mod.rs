@@ -124,7 +124,10 @@ impl Services {
         token: &str,
     ) -> Result<Option<Arc<TokenRow>>, ServiceError> {
         let digest = crate::crypto::digest_bytes(token);
-        let row = match self.jwt.verified.get(&digest) {
+        let cached = self.jwt.verified.get(&digest);
+        let result = if cached.is_some() { "hit" } else { "miss" };
+        super::gateway::token_cache("jwt", result);
+        let row = match cached {
             Some((_, row)) => row,
             None => match self.check_jwt(token).await? {
                 Checked::Genuine(claims) => {

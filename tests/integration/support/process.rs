@@ -6,6 +6,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// The start of every line the server logged (its stderr) in [`Portico::output`].
+pub const LOG_LINE: &str = "log| ";
+
 pub struct Portico {
     pub child: Child,
     lines: mpsc::Receiver<String>,
@@ -31,22 +34,32 @@ pub fn command_for(binary: &Path, dir: &Path) -> Command {
 }
 
 impl Portico {
-    /// Starts `portico serve` and waits until it reports that it is listening.
+    /// Starts `portico serve` and waits until it reports that it is listening. Its
+    /// output and its log are read as one stream of lines, the log's marked with
+    /// [`LOG_LINE`].
     pub fn start(mut cmd: Command) -> Portico {
         let mut child = cmd
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn portico");
-        let out = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
+        let out = child.stdout.take().unwrap();
+        let err = child.stderr.take().unwrap();
+        let pipes = [
+            (Box::new(out) as Box<dyn std::io::Read + Send>, ""),
+            (Box::new(err), LOG_LINE),
+        ];
+        for (pipe, mark) in pipes {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if tx.send(format!("{mark}{line}")).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            });
+        }
         let mut p = Portico {
             child,
             lines: rx,
@@ -100,13 +113,21 @@ impl Drop for Portico {
     }
 }
 
-/// A port offset whose three ports are free right now, all below the ports the kernel
+/// A random offset in 10000..23000: every port it shifts stays below the kernel's range
+/// for outgoing connections.
+pub fn random_offset() -> u16 {
+    use rand_core::RngCore;
+    10_000 + (rand_core::OsRng.next_u32() % 13_000) as u16
+}
+
+/// A port offset whose four ports are free right now, all below the ports the kernel
 /// hands out to outgoing connections (32768 and up), so none is taken that way between
 /// this check and the server's bind.
+
 pub fn free_offset() -> u16 {
     loop {
-        let offset = 10_000 + (rand::random::<u16>() % 13_000);
-        let ok = [9443u16, 8243, 8280]
+        let offset = random_offset();
+        let ok = [9443u16, 8243, 8280, 9464]
             .iter()
             .all(|p| std::net::TcpListener::bind(("0.0.0.0", p + offset)).is_ok());
         if ok {
