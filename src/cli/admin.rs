@@ -1,6 +1,7 @@
 //! Admin subcommands. Each prints a readable line, or JSON with `--json` for scripts.
 
 use super::args::*;
+use crate::domain::audit::Action;
 use crate::domain::redirect_uri::CallbackUrls;
 use crate::domain::GrantTypes;
 use crate::server::{self, config::Config};
@@ -28,9 +29,21 @@ pub async fn run(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Settings(c) => settings(&s, c).await,
         AdminCommand::KeyManager(c) => super::key_manager::run(&s, c).await,
         AdminCommand::SigningKey(c) => super::signing::run(&s, c).await,
+        AdminCommand::Audit(args) => super::audit::run(&s, args).await,
     };
     s.store.close().await;
     result
+}
+
+/// Records in the audit log what the command line did, and hands the result back.
+pub(super) async fn cli_audited<T>(
+    s: &Services,
+    action: Action,
+    target: &str,
+    result: Result<T, crate::service::ServiceError>,
+) -> Result<T, crate::service::ServiceError> {
+    let actor = crate::service::audit::Actor::cli();
+    s.audited(&actor, action, target, result).await
 }
 
 async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
@@ -43,30 +56,35 @@ async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
             ..
         } => {
             let pw = read_password()?;
-            let u = s
+            let created = s
                 .create_user(&username, email.as_deref(), &pw, admin, false)
-                .await?;
+                .await;
+            let u = cli_audited(s, Action::UserCreated, &username, created).await?;
             out.print(
                 json!({"id": u.id, "username": u.username, "admin": admin}),
                 format!("Created user {} ({})", u.username, u.id),
             );
         }
         UserCommand::Lock { username, out } => {
-            let u = s.set_locked(&username, true).await?;
+            let done = s.set_locked(&username, true).await;
+            let u = cli_audited(s, Action::UserLocked, &username, done).await?;
             out.print(
                 json!({"username": u.username, "locked": true}),
                 format!("Locked {}", u.username),
             );
         }
         UserCommand::Unlock { username, out } => {
-            let u = s.set_locked(&username, false).await?;
+            let done = s.set_locked(&username, false).await;
+            let u = cli_audited(s, Action::UserUnlocked, &username, done).await?;
             out.print(
                 json!({"username": u.username, "locked": false}),
                 format!("Unlocked {}", u.username),
             );
         }
         UserCommand::Roles { username, set, out } => {
-            let u = s.set_roles(&username, &set).await?;
+            let done = s.set_roles(&username, &set).await;
+            let target = format!("{username} (roles: {set})");
+            let u = cli_audited(s, Action::RolesChanged, &target, done).await?;
             out.print(
                 json!({"username": u.username, "roles": u.roles.split_whitespace().collect::<Vec<_>>()}),
                 format!("{} now has roles: {}", u.username, u.roles),
@@ -74,7 +92,8 @@ async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::SetPassword { username, out, .. } => {
             let pw = read_password()?;
-            s.set_password(&username, &pw, false).await?;
+            let done = s.set_password(&username, &pw, false).await;
+            cli_audited(s, Action::PasswordChanged, &username, done).await?;
             out.print(
                 json!({"username": username, "password_changed": true}),
                 "Password changed; the user's tokens were revoked".into(),
@@ -106,7 +125,9 @@ async fn app(s: &Services, cmd: AppCommand) -> anyhow::Result<()> {
         }
         AppCommand::Subscribe { app, api, out } => {
             let app = application(s, &app).await?;
-            let api = s.subscribe_app(&app, &api).await?;
+            let done = s.subscribe_app(&app, &api).await;
+            let target = format!("application {} to API {api}", app.id);
+            let api = cli_audited(s, Action::Subscribed, &target, done).await?;
             out.print(
                 json!({"app": app.id, "api": api.id, "subscribed": true}),
                 format!("{} is subscribed to {} {}", app.name, api.name, api.version),
@@ -146,11 +167,21 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
                 public_client,
                 allow_plain_pkce,
             };
-            (s.generate_keys(&app, request).await?, out)
+            let done = s.generate_keys(&app, request).await;
+            let target = format!("{} ({key_type:?})", app.name);
+            (
+                cli_audited(s, Action::KeysGenerated, &target, done).await?,
+                out,
+            )
         }
         KeysCommand::RegenerateSecret { app, key_type, out } => {
             let app = application(s, &app).await?;
-            (s.regenerate_secret(&app, key_type.into()).await?, out)
+            let done = s.regenerate_secret(&app, key_type.into()).await;
+            let target = format!("{} ({key_type:?})", app.name);
+            (
+                cli_audited(s, Action::SecretRegenerated, &target, done).await?,
+                out,
+            )
         }
     };
     let secret = generated.consumer_secret.expose_secret();
@@ -193,7 +224,9 @@ async fn scope(s: &Services, cmd: ScopeCommand) -> anyhow::Result<()> {
         description,
         roles,
     };
-    let row = s.create_scope(input).await?;
+    let target = format!("{} (roles: {})", input.name, input.roles);
+    let done = s.create_scope(input).await;
+    let row = cli_audited(s, Action::ScopeCreated, &target, done).await?;
     out.print(
         json!({"name": row.name, "display_name": row.display_name, "description": row.description, "roles": row.roles}),
         format!("Created scope {}", row.name),
@@ -205,7 +238,9 @@ async fn settings(s: &Services, cmd: SettingsCommand) -> anyhow::Result<()> {
     match cmd {
         SettingsCommand::SelfSignup { state } => {
             let on = matches!(state, Switch::On);
-            s.set_self_signup(on).await?;
+            let done = s.set_self_signup(on).await;
+            let state = if on { "on" } else { "off" };
+            cli_audited(s, Action::SelfSignupSwitched, state, done).await?;
             println!("Self sign-up is now {}", if on { "on" } else { "off" });
         }
         SettingsCommand::Show { out } => {

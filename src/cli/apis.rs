@@ -1,6 +1,8 @@
 //! `portico api …`: APIs and resources for scripts and operations.
 
+use super::admin::cli_audited;
 use super::args::Output;
+use crate::domain::audit::Action;
 use crate::service::{ApiDetail, ApiInput, Services};
 use clap::Subcommand;
 use serde_json::{json, Value};
@@ -89,6 +91,7 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
             publish,
             out,
         } => {
+            let target = format!("{name} {version}");
             let input = ApiInput {
                 name,
                 version,
@@ -96,9 +99,11 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
                 backend_url: backend,
                 description,
             };
-            let mut api = s.create_api(input).await?;
+            let created = s.create_api(input).await;
+            let mut api = cli_audited(s, Action::ApiCreated, &target, created).await?;
             if publish {
-                api = s.set_published(&api.id, true).await?;
+                let done = s.set_published(&api.id, true).await;
+                api = cli_audited(s, Action::ApiPublished, &api.id, done).await?;
             }
             let detail = s.api_detail(&api.id).await?;
             out.print(
@@ -116,7 +121,9 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
             scopes,
             out,
         } => {
-            let r = s.add_resource(&api, &method, &path, &scopes).await?;
+            let done = s.add_resource(&api, &method, &path, &scopes).await;
+            let target = format!("{api} {method} {path}");
+            let r = cli_audited(s, Action::ResourceAdded, &target, done).await?;
             out.print(
                 json!({"id": r.id, "method": r.method, "path": r.path, "scopes": r.scopes.split_whitespace().collect::<Vec<_>>()}),
                 format!("Added {} {} ({})", r.method, r.path, r.id),
@@ -143,7 +150,13 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
 }
 
 async fn publish(s: &Services, id: &str, on: bool, out: Output) -> anyhow::Result<()> {
-    let api = s.set_published(id, on).await?;
+    let done = s.set_published(id, on).await;
+    let action = if on {
+        Action::ApiPublished
+    } else {
+        Action::ApiUnpublished
+    };
+    let api = cli_audited(s, action, id, done).await?;
     out.print(
         json!({"id": api.id, "published": on}),
         format!(

@@ -30,6 +30,8 @@ pub enum AdminCommand {
     /// The keys that sign ID tokens
     #[command(subcommand)]
     SigningKey(super::signing::SigningKeyCommand),
+    /// Show the audit log, newest first
+    Audit(super::audit::AuditArgs),
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 mod admin;
 mod apis;
 mod args;
+mod audit;
 mod key_manager;
 mod serve;
 mod signing;

@@ -5,6 +5,7 @@
 
 pub mod access_token;
 pub mod api;
+pub mod audit;
 pub mod backend;
 mod error;
 mod grant;
@@ -22,7 +23,7 @@ pub use error::ValidationError;
 pub use grant::{GrantType, GrantTypes};
 pub use key_type::{KeyType, TokenType};
 pub use scope::{ScopeName, ScopeSet, DEFAULT_SCOPE};
-pub use time::{format_day, format_duration, format_iso8601, format_utc};
+pub use time::{format_day, format_duration, format_iso8601, format_utc, parse_moment};
 pub use username::Username;
 
 /// Seconds since the Unix epoch; the one time representation stored and compared.

@@ -62,10 +62,7 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     let id = accepted(req.headers()).unwrap_or_else(fresh);
     // On the request itself too, so the gateway forwards it to the backend as sent.
     req.headers_mut().insert(HEADER, id.clone());
-    let span = tracing::info_span!(
-        "request",
-        request_id = id.to_str().unwrap_or_default()
-    );
+    let span = tracing::info_span!("request", request_id = id.to_str().unwrap_or_default());
     let mut res = CURRENT
         .scope(id.clone(), next.run(req).instrument(span))
         .await;

@@ -2,7 +2,9 @@
 
 use super::config::{Config, Ports};
 use super::conn_limit::ConnectionLimit;
-use super::routers::{gateway_router, key_manager_router, metrics_router, portal_router, site_root};
+use super::routers::{
+    gateway_router, key_manager_router, metrics_router, portal_router, site_root,
+};
 use super::serving::{Serving, Settings};
 use super::state::{AppState, Shared};
 use super::tls;

@@ -82,6 +82,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         ))),
         self_signup_default: config.portal.self_signup,
         event_retention: config.statistics.event_retention_days * crate::domain::stats::DAY,
+        audit_retention: config.audit.retention_days * crate::domain::stats::DAY,
         calls,
         gateway: Arc::new(GatewayCache::new(
             Duration::from_secs(config.gateway.cache_seconds),

@@ -1,14 +1,14 @@
 //! The router of each listener: the portal's pages, the key manager's endpoints, the
 //! gateway's; each with the layers that listener needs.
 
-use super::state::AppState;
 use super::config::Config;
+use super::state::AppState;
 use super::telemetry;
+use crate::http::client_addr::TrustedProxies;
 use crate::http::metrics::MetricsEndpoint;
 use crate::http::request_id::request_id;
-use crate::service::Services;
-use crate::http::client_addr::TrustedProxies;
 use crate::http::OAuthEndpoints;
+use crate::service::Services;
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::config::LeptosOptions;

@@ -5,17 +5,21 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::context as cx;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 
 #[server(endpoint = "set_self_signup")]
 pub async fn set_self_signup(csrf: String, enabled: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
+    let me = cx::require_admin().await?;
     let on = match enabled.as_str() {
         "on" => true,
         "off" => false,
         _ => return Err(AppError::invalid("enabled", "must be on or off")),
     };
-    cx::services()?.set_self_signup(on).await?;
+    let services = cx::services()?;
+    let done = services.set_self_signup(on).await;
+    cx::audited(&services, &me, Action::SelfSignupSwitched, &enabled, done).await?;
     cx::redirect("/admin/settings?saved=1");
     Ok(())
 }
@@ -58,16 +62,30 @@ pub async fn admin_user_action(
             "is your own account; ask another admin",
         ));
     }
-    match action.as_str() {
-        "lock" => drop(services.set_locked(&username, true).await?),
-        "unlock" => drop(services.set_locked(&username, false).await?),
-        "make_admin" | "remove_admin" => services
-            .store
-            .set_user_admin(&user.id, action == "make_admin")
-            .await
-            .map_err(crate::service::ServiceError::from)?,
+    let (audited, done) = match action.as_str() {
+        "lock" => (
+            Action::UserLocked,
+            services.set_locked(&username, true).await.map(drop),
+        ),
+        "unlock" => (
+            Action::UserUnlocked,
+            services.set_locked(&username, false).await.map(drop),
+        ),
+        "make_admin" | "remove_admin" => (
+            Action::RolesChanged,
+            services
+                .store
+                .set_user_admin(&user.id, action == "make_admin")
+                .await
+                .map_err(crate::service::ServiceError::from),
+        ),
         _ => return Err(AppError::invalid("action", "is not a known action")),
-    }
+    };
+    let target = match audited {
+        Action::RolesChanged => format!("{username} ({action})"),
+        _ => username.clone(),
+    };
+    cx::audited(&services, &me, audited, &target, done).await?;
     cx::redirect("/admin/users?saved=1");
     Ok(())
 }
@@ -89,4 +107,44 @@ pub async fn admin_apps() -> Result<Vec<AppAdminView>, AppError> {
             created_at: a.created_at,
         })
         .collect())
+}
+
+/// One page of the audit log. Every field is what the page's filter form sent: empty
+/// means no filter; `since`/`until` are days (`YYYY-MM-DD`) or times ago (`24h`).
+#[server(endpoint = "audit_events")]
+pub async fn audit_events(
+    action: String,
+    actor: String,
+    since: String,
+    until: String,
+    after: String,
+) -> Result<crate::domain::audit::AuditPage, AppError> {
+    cx::require_admin().await?;
+    let services = cx::services()?;
+    let now = services.clock.now();
+    let given = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let moment = |field: &str, text: String| {
+        given(text)
+            .map(|t| {
+                crate::domain::parse_moment(&t, now).ok_or_else(|| {
+                    AppError::invalid(field, "use a date such as 2026-12-01, or 24h or 7d")
+                })
+            })
+            .transpose()
+    };
+    let filter = crate::domain::audit::AuditFilter {
+        since: moment("since", since)?,
+        // A day given as the end includes that whole day.
+        until: moment("until", until.clone())?.map(|t| {
+            if until.contains('-') && !until.contains('T') {
+                t + 86_400
+            } else {
+                t
+            }
+        }),
+        action: given(action),
+        actor: given(actor),
+    };
+    let after = given(after);
+    Ok(services.audit_log(&filter, after.as_deref(), 50).await?)
 }

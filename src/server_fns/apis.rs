@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::context as cx;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn api_view(d: crate::service::ApiDetail, with_backend: bool) -> ApiView {
@@ -54,7 +56,8 @@ pub async fn save_api(
     description: String,
 ) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
+    let me = cx::require_admin().await?;
+    let target = format!("{name} {version}");
     let input = crate::service::ApiInput {
         name,
         version,
@@ -63,10 +66,11 @@ pub async fn save_api(
         description,
     };
     let services = cx::services()?;
-    let api = match id {
-        Some(id) => services.update_api(&id, input).await?,
-        None => services.create_api(input).await?,
+    let (action, done) = match id {
+        Some(id) => (Action::ApiUpdated, services.update_api(&id, input).await),
+        None => (Action::ApiCreated, services.create_api(input).await),
     };
+    let api = cx::audited(&services, &me, action, &target, done).await?;
     cx::redirect(&format!("/admin/apis/{}?saved=1", api.id));
     Ok(())
 }
@@ -75,13 +79,20 @@ pub async fn save_api(
 #[server(endpoint = "publish_api")]
 pub async fn publish_api(csrf: String, id: String, published: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
+    let me = cx::require_admin().await?;
     let on = match published.as_str() {
         "on" => true,
         "off" => false,
         _ => return Err(AppError::invalid("published", "must be on or off")),
     };
-    cx::services()?.set_published(&id, on).await?;
+    let services = cx::services()?;
+    let done = services.set_published(&id, on).await;
+    let action = if on {
+        Action::ApiPublished
+    } else {
+        Action::ApiUnpublished
+    };
+    cx::audited(&services, &me, action, &id, done).await?;
     cx::redirect(&format!("/admin/apis/{id}?saved=1"));
     Ok(())
 }
@@ -89,13 +100,15 @@ pub async fn publish_api(csrf: String, id: String, published: String) -> Result<
 #[server(endpoint = "delete_api")]
 pub async fn delete_api(csrf: String, id: String, confirm_name: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
+    let me = cx::require_admin().await?;
     let services = cx::services()?;
     let api = services.api_detail(&id).await?;
     if confirm_name.trim() != api.api.name {
         return Err(AppError::invalid("confirm_name", "must be the API's name"));
     }
-    services.delete_api(&id).await?;
+    let target = format!("{} {} ({id})", api.api.name, api.api.version);
+    let done = services.delete_api(&id).await;
+    cx::audited(&services, &me, Action::ApiDeleted, &target, done).await?;
     cx::redirect("/admin/apis?deleted=1");
     Ok(())
 }
@@ -109,10 +122,13 @@ pub async fn add_resource(
     scopes: String,
 ) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
-    cx::services()?
+    let me = cx::require_admin().await?;
+    let services = cx::services()?;
+    let done = services
         .add_resource(&api_id, &method, &path, &scopes)
-        .await?;
+        .await;
+    let target = format!("{api_id} {method} {path}");
+    cx::audited(&services, &me, Action::ResourceAdded, &target, done).await?;
     cx::redirect(&format!("/admin/apis/{api_id}?saved=1"));
     Ok(())
 }
@@ -120,8 +136,11 @@ pub async fn add_resource(
 #[server(endpoint = "delete_resource")]
 pub async fn delete_resource(csrf: String, api_id: String, id: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
-    cx::services()?.delete_resource(&api_id, &id).await?;
+    let me = cx::require_admin().await?;
+    let services = cx::services()?;
+    let done = services.delete_resource(&api_id, &id).await;
+    let target = format!("{api_id} resource {id}");
+    cx::audited(&services, &me, Action::ResourceRemoved, &target, done).await?;
     cx::redirect(&format!("/admin/apis/{api_id}?saved=1"));
     Ok(())
 }
@@ -152,7 +171,8 @@ pub async fn save_scope(
     existing: Option<String>,
 ) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
+    let me = cx::require_admin().await?;
+    let target = format!("{name} (roles: {roles})");
     let input = crate::service::ScopeInput {
         name,
         display_name,
@@ -160,10 +180,11 @@ pub async fn save_scope(
         roles,
     };
     let services = cx::services()?;
-    match existing {
-        Some(_) => drop(services.update_scope(input).await?),
-        None => drop(services.create_scope(input).await?),
-    }
+    let (action, done) = match existing {
+        Some(_) => (Action::ScopeUpdated, services.update_scope(input).await),
+        None => (Action::ScopeCreated, services.create_scope(input).await),
+    };
+    cx::audited(&services, &me, action, &target, done).await?;
     cx::redirect("/admin/scopes?saved=1");
     Ok(())
 }
@@ -171,8 +192,11 @@ pub async fn save_scope(
 #[server(endpoint = "set_user_roles")]
 pub async fn set_user_roles(csrf: String, username: String, roles: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
-    cx::require_admin().await?;
-    cx::services()?.set_roles(&username, &roles).await?;
+    let me = cx::require_admin().await?;
+    let services = cx::services()?;
+    let done = services.set_roles(&username, &roles).await;
+    let target = format!("{username} (roles: {roles})");
+    cx::audited(&services, &me, Action::RolesChanged, &target, done).await?;
     cx::redirect("/admin/users?saved=1");
     Ok(())
 }

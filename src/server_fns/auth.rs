@@ -6,6 +6,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::context as cx;
 #[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
+#[cfg(feature = "ssr")]
 use secrecy::SecretString;
 
 /// Where to go after signing in: a path on this portal, never another site (`//host`
@@ -75,7 +77,7 @@ pub async fn sign_up(
     if email.is_none() {
         return Err(AppError::invalid("email", "is required"));
     }
-    services
+    let created = services
         .create_user(
             &username,
             email,
@@ -83,6 +85,10 @@ pub async fn sign_up(
             false,
             false,
         )
+        .await;
+    let actor = crate::service::audit::Actor::claimed(&username, cx::client_ip());
+    services
+        .audited(&actor, Action::SignUp, &username, created)
         .await?;
     cx::redirect("/signin?created=1");
     Ok(())
@@ -114,14 +120,23 @@ pub async fn change_password(
             "does not match the new password",
         ));
     }
-    let token = cx::services()?
+    let services = cx::services()?;
+    let changed = services
         .change_own_password(
             &user,
             &SecretString::from(current_password),
             &SecretString::from(new_password),
             cx::client_ip(),
         )
-        .await?;
+        .await;
+    let token = cx::audited(
+        &services,
+        &user,
+        Action::PasswordChanged,
+        &user.username,
+        changed,
+    )
+    .await?;
     use secrecy::ExposeSecret;
     cx::set_cookie(cx::SESSION_COOKIE, token.expose_secret(), None);
     cx::redirect("/apps?password_changed=1");

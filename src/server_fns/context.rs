@@ -51,6 +51,19 @@ pub fn client_ip() -> IpAddr {
         .unwrap_or(IpAddr::from([127, 0, 0, 1]))
 }
 
+/// Records in the audit log what `user` did (`action` on `target`) and how it ended,
+/// and hands the result back.
+pub async fn audited<T>(
+    services: &Services,
+    user: &UserRow,
+    action: crate::domain::audit::Action,
+    target: &str,
+    result: Result<T, crate::service::ServiceError>,
+) -> Result<T, crate::service::ServiceError> {
+    let actor = crate::service::audit::Actor::user(user, client_ip());
+    services.audited(&actor, action, target, result).await
+}
+
 /// True for a plain HTML form post (no JavaScript), which ends in a redirect.
 pub fn is_plain_form_post() -> bool {
     parts()

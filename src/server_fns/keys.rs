@@ -11,6 +11,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::context as cx;
 #[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
+#[cfg(feature = "ssr")]
 use crate::domain::KeyType;
 #[cfg(feature = "ssr")]
 use crate::service::Flash;
@@ -194,7 +196,9 @@ pub async fn generate_keys(
         public_client: public_client.is_some(),
         allow_plain_pkce: allow_plain_pkce.is_some(),
     };
-    let keys = services.generate_keys(&app, request).await?;
+    let done = services.generate_keys(&app, request).await;
+    let target = format!("{} ({kt:?})", app.name);
+    let keys = cx::audited(&services, &user, Action::KeysGenerated, &target, done).await?;
     Ok(reveal(app.id, kt, keys).await)
 }
 
@@ -216,7 +220,9 @@ pub async fn regenerate_secret(
     let kt = self::key_type(&key_type)?;
     let services = cx::services()?;
     let app = services.application_for(&user, &app_id).await?;
-    let keys = services.regenerate_secret(&app, kt).await?;
+    let done = services.regenerate_secret(&app, kt).await;
+    let target = format!("{} ({kt:?})", app.name);
+    let keys = cx::audited(&services, &user, Action::SecretRegenerated, &target, done).await?;
     Ok(reveal(app.id, kt, keys).await)
 }
 

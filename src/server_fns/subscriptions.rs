@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::context as cx;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 
 #[server(endpoint = "catalogue")]
 pub async fn get_catalogue() -> Result<Catalogue, AppError> {
@@ -45,7 +47,10 @@ pub async fn app_subscriptions(app_id: String) -> Result<Vec<ApiView>, AppError>
 pub async fn subscribe(csrf: String, app_id: String, api_id: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    cx::services()?.subscribe(&user, &app_id, &api_id).await?;
+    let services = cx::services()?;
+    let done = services.subscribe(&user, &app_id, &api_id).await;
+    let target = format!("application {app_id} to API {api_id}");
+    cx::audited(&services, &user, Action::Subscribed, &target, done).await?;
     cx::redirect("/apis?subscribed=1");
     Ok(())
 }
@@ -54,7 +59,10 @@ pub async fn subscribe(csrf: String, app_id: String, api_id: String) -> Result<(
 pub async fn unsubscribe(csrf: String, app_id: String, api_id: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    cx::services()?.unsubscribe(&user, &app_id, &api_id).await?;
+    let services = cx::services()?;
+    let done = services.unsubscribe(&user, &app_id, &api_id).await;
+    let target = format!("application {app_id} from API {api_id}");
+    cx::audited(&services, &user, Action::Unsubscribed, &target, done).await?;
     cx::redirect(&format!("/apps/{app_id}?unsubscribed=1"));
     Ok(())
 }

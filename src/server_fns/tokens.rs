@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::context as cx;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 
 #[server(endpoint = "my_tokens")]
 pub async fn my_tokens() -> Result<Vec<TokenView>, AppError> {
@@ -29,7 +31,9 @@ pub async fn my_tokens() -> Result<Vec<TokenView>, AppError> {
 pub async fn revoke_my_token(csrf: String, id: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    cx::services()?.revoke_own_token(&user, &id).await?;
+    let services = cx::services()?;
+    let done = services.revoke_own_token(&user, &id).await;
+    cx::audited(&services, &user, Action::TokenRevoked, &id, done).await?;
     cx::redirect("/tokens?revoked=1");
     Ok(())
 }
@@ -62,7 +66,10 @@ pub async fn my_consents() -> Result<Vec<ConsentView>, AppError> {
 pub async fn withdraw_consent(csrf: String, app_id: String) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
-    cx::services()?.withdraw_consent(&user, &app_id).await?;
+    let services = cx::services()?;
+    let done = services.withdraw_consent(&user, &app_id).await;
+    let target = format!("application {app_id}");
+    cx::audited(&services, &user, Action::ConsentWithdrawn, &target, done).await?;
     cx::redirect("/tokens?withdrawn=1");
     Ok(())
 }

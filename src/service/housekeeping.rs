@@ -2,7 +2,7 @@
 //! and authorization codes that can no longer be used or refreshed (kept a day longer
 //! for introspection answers, replay detection and support questions). Closed days of
 //! token events are rolled up for statistics, and raw events older than the configured
-//! retention are deleted once rolled up.
+//! retention are deleted once rolled up; audit events past theirs.
 
 use super::Services;
 use std::time::Duration;
@@ -25,7 +25,8 @@ impl Services {
         let events = self.store.purge_events(before).await?
             + self.store.purge_calls(before).await?
             + self.store.purge_revocation_feed(now - 3600).await?
-            + self.purge_throttle_events().await?;
+            + self.purge_throttle_events().await?
+            + self.purge_audit_events().await?;
         Ok((sessions, tokens, events))
     }
 

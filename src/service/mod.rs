@@ -3,6 +3,7 @@
 mod accounts;
 mod apis;
 mod applications;
+pub mod audit;
 pub mod authorize;
 mod calls;
 mod clock;
@@ -62,6 +63,8 @@ pub struct Services {
     pub self_signup_default: bool,
     /// Seconds raw token events are kept (`[statistics] event_retention_days`).
     pub event_retention: i64,
+    /// Seconds audit events are kept (`[audit] retention_days`); 0 keeps them.
+    pub audit_retention: i64,
     /// The gateway's route table and token and subscription caches.
     pub gateway: Arc<gateway::GatewayCache>,
     /// Queues gateway calls for the statistics, written in batches.

@@ -4,6 +4,7 @@
 
 use super::{ServiceError, Services};
 use crate::crypto;
+use crate::domain::audit::Action;
 use crate::store::{SessionRow, StoreError, UserRow};
 use secrecy::{ExposeSecret, SecretString};
 use std::net::IpAddr;
@@ -23,12 +24,18 @@ impl Services {
         password: &SecretString,
         addr: IpAddr,
     ) -> Result<(SecretString, UserRow), ServiceError> {
-        let user = self
-            .authenticate_throttled(username, password, addr)
-            .await?
-            .ok_or(ServiceError::BadCredentials)?;
-        let token = self.open_session(&user).await?;
-        Ok((token, user))
+        let signed_in = async {
+            let user = self
+                .authenticate_throttled(username, password, addr)
+                .await?
+                .ok_or(ServiceError::BadCredentials)?;
+            let token = self.open_session(&user).await?;
+            Ok((token, user))
+        }
+        .await;
+        // Failures and lockouts (`denied`) under the name that was tried.
+        let actor = super::audit::Actor::claimed(username, addr);
+        self.audited(&actor, Action::SignIn, "", signed_in).await
     }
 
     pub async fn open_session(&self, user: &UserRow) -> Result<SecretString, ServiceError> {

@@ -4,6 +4,7 @@
 
 mod apis;
 mod applications;
+mod audit;
 mod authorization_codes;
 mod batch;
 mod calls;

@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/apis") view=pages::AdminApis ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apis/:id") view=pages::AdminApi ssr=SsrMode::Async/>
                     <Route path=path!("/admin/scopes") view=pages::AdminScopes ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=pages::AdminAudit ssr=SsrMode::Async/>
                     <Route path=path!("/apis") view=pages::Apis ssr=SsrMode::Async/>
                     <Route path=path!("/oauth2/authorize") view=pages::Authorize ssr=SsrMode::Async/>
                 </Routes>

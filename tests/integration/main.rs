@@ -3,6 +3,7 @@
 
 mod support;
 
+mod audit_log;
 mod authorization_code;
 mod authorization_code_rules;
 mod behind_proxy;

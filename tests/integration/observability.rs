@@ -18,7 +18,10 @@ async fn scrape(app: &TestApp) -> Scrape {
     let res = app.http.get(metrics_url(app)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
+    assert!(
+        content_type.starts_with("text/plain; version=0.0.4"),
+        "{content_type}"
+    );
     let text = res.text().await.unwrap();
     Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).expect("the text format parses")
 }
@@ -45,7 +48,9 @@ async fn metrics_move_with_grants_and_gateway_calls(b: Backend) {
     let app = &f.app;
     let before = scrape(app).await;
     let token = f.token("read").await;
-    let wrong = app.password_grant(&f.client, "dev", "not-the-password").await;
+    let wrong = app
+        .password_grant(&f.client, "dev", "not-the-password")
+        .await;
     assert_eq!(wrong.status(), 400);
     for _ in 0..3 {
         let res = f.call("GET", "/order/1", Some(&token)).await;
@@ -55,21 +60,49 @@ async fn metrics_move_with_grants_and_gateway_calls(b: Backend) {
     let after = scrape(app).await;
     let grew = |name: &str, labels: &[(&str, &str)], by: f64| {
         let (was, is) = (value(&before, name, labels), value(&after, name, labels));
-        assert!(is - was >= by, "{name}{labels:?}: {was} -> {is}, expected +{by}");
+        assert!(
+            is - was >= by,
+            "{name}{labels:?}: {was} -> {is}, expected +{by}"
+        );
     };
     let password = ("grant_type", "password");
-    grew("portico_grants_total", &[password, ("outcome", "issued")], 1.0);
-    grew("portico_grants_total", &[password, ("outcome", "invalid_grant")], 1.0);
+    grew(
+        "portico_grants_total",
+        &[password, ("outcome", "issued")],
+        1.0,
+    );
+    grew(
+        "portico_grants_total",
+        &[password, ("outcome", "invalid_grant")],
+        1.0,
+    );
     grew("portico_token_request_duration_seconds", &[password], 2.0);
     grew("portico_password_hash_wait_seconds", &[], 2.0);
     let api = ("api", f.api_id.as_str());
-    grew("portico_gateway_requests_total", &[api, ("status", "200")], 3.0);
-    grew("portico_gateway_requests_total", &[("api", "-"), ("status", "401")], 1.0);
+    grew(
+        "portico_gateway_requests_total",
+        &[api, ("status", "200")],
+        3.0,
+    );
+    grew(
+        "portico_gateway_requests_total",
+        &[("api", "-"), ("status", "401")],
+        1.0,
+    );
     grew("portico_gateway_request_duration_seconds", &[api], 3.0);
-    grew("portico_token_cache_lookups_total", &[("result", "hit")], 2.0);
-    grew("portico_token_cache_lookups_total", &[("result", "miss")], 1.0);
+    grew(
+        "portico_token_cache_lookups_total",
+        &[("result", "hit")],
+        2.0,
+    );
+    grew(
+        "portico_token_cache_lookups_total",
+        &[("result", "miss")],
+        1.0,
+    );
     assert!(value(&after, "portico_db_pool_max_connections", &[]) >= 1.0);
-    let pool = ["idle", "in_use"].map(|s| value(&after, "portico_db_pool_connections", &[("state", s)]));
+    let pool =
+        ["idle", "in_use"].map(|s| value(&after, "portico_db_pool_connections", &[("state", s)]));
     assert!(pool.iter().sum::<f64>() >= 1.0, "{pool:?}");
     // Buckets, not quantiles: a histogram, as scrapers aggregate across nodes.
     assert!(after.samples.iter().any(|s| {
@@ -82,14 +115,22 @@ async fn metrics_are_not_served_on_the_public_listeners(b: Backend) {
     let Some(app) = spawn_with(b, |_| {}).await else {
         return;
     };
-    for url in [app.portal("/metrics"), app.gateway("/metrics"), app.gateway_http("/metrics")] {
+    for url in [
+        app.portal("/metrics"),
+        app.gateway("/metrics"),
+        app.gateway_http("/metrics"),
+    ] {
         let res = app.http.get(&url).send().await.unwrap();
         assert_eq!(res.status(), 404, "{url}");
     }
 }
 
 /// A refused grant sent with `id` (when given): the response's id header and body.
-async fn refused_grant(app: &TestApp, url: String, id: Option<&str>) -> (String, serde_json::Value) {
+async fn refused_grant(
+    app: &TestApp,
+    url: String,
+    id: Option<&str>,
+) -> (String, serde_json::Value) {
     let mut req = app.http.post(url).form(&[("grant_type", "password")]);
     if let Some(id) = id {
         req = req.header("x-request-id", id);
@@ -113,11 +154,22 @@ async fn request_ids_are_kept_or_made_and_quoted_in_error_bodies(b: Backend) {
     assert!(body["error"].is_string());
     for given in [None, Some("<script>alert(1)</script>"), Some("two words")] {
         let (header, body) = refused_grant(gw, gw.gateway("/token"), given).await;
-        assert!(uuid::Uuid::parse_str(&header).is_ok(), "{given:?} gave {header}");
+        assert!(
+            uuid::Uuid::parse_str(&header).is_ok(),
+            "{given:?} gave {header}"
+        );
         assert_eq!(body["request_id"], header.as_str());
     }
-    let refused = gw.http.get(gw.gateway(&format!("{CONTEXT}/order/1"))).send().await.unwrap();
-    let id = refused.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let refused = gw
+        .http
+        .get(gw.gateway(&format!("{CONTEXT}/order/1")))
+        .send()
+        .await
+        .unwrap();
+    let id = refused.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(body["request_id"], id.as_str());
     // The backend sees the caller's id.
@@ -132,7 +184,10 @@ async fn request_ids_are_kept_or_made_and_quoted_in_error_bodies(b: Backend) {
         .unwrap();
     assert_eq!(res.headers()["x-request-id"], "trace-to-backend");
     let seen: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(seen["headers"]["x-request-id"], "trace-to-backend", "{seen}");
+    assert_eq!(
+        seen["headers"]["x-request-id"], "trace-to-backend",
+        "{seen}"
+    );
 }
 
 crate::on_both_backends!(
@@ -158,8 +213,14 @@ fn every_log_line_of_a_request_carries_its_id() {
         .unwrap();
     assert_eq!(res.status(), 401);
     p.wait_for("find-me-in-the-log");
-    let line = p.output().lines().find(|l| l.contains("find-me-in-the-log")).unwrap().to_owned();
-    let entry: serde_json::Value = serde_json::from_str(line.strip_prefix(LOG_LINE).unwrap()).unwrap();
+    let line = p
+        .output()
+        .lines()
+        .find(|l| l.contains("find-me-in-the-log"))
+        .unwrap()
+        .to_owned();
+    let entry: serde_json::Value =
+        serde_json::from_str(line.strip_prefix(LOG_LINE).unwrap()).unwrap();
     assert_eq!(entry["span"]["request_id"], "find-me-in-the-log", "{entry}");
     assert_eq!(entry["path"], "/token", "{entry}");
     p.terminate();
@@ -176,16 +237,28 @@ async fn a_metrics_bearer_token_is_required_once_set() {
     let url = metrics_url(&app);
     let bare = app.http.get(&url).send().await.unwrap();
     assert_eq!(bare.status(), 401);
-    assert!(bare.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
-    let wrong = app.http.get(&url).bearer_auth("scrape-credential-0123456780");
+    assert!(bare.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .starts_with("Bearer"));
+    let wrong = app
+        .http
+        .get(&url)
+        .bearer_auth("scrape-credential-0123456780");
     assert_eq!(wrong.send().await.unwrap().status(), 401);
     let right = app.http.get(&url).bearer_auth(secret).send().await.unwrap();
     assert_eq!(right.status(), 200);
-    assert!(right.text().await.unwrap().contains("portico_db_pool_max_connections"));
+    assert!(right
+        .text()
+        .await
+        .unwrap()
+        .contains("portico_db_pool_max_connections"));
 }
 
 #[tokio::test]
 async fn metrics_can_be_switched_off() {
-    let app = spawn_with(Backend::Sqlite, |c| c.metrics.enabled = false).await.unwrap();
+    let app = spawn_with(Backend::Sqlite, |c| c.metrics.enabled = false)
+        .await
+        .unwrap();
     assert!(app.http.get(metrics_url(&app)).send().await.is_err());
 }

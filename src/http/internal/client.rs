@@ -142,9 +142,7 @@ impl KmClient {
             }
         };
         let answered = match tokio::time::timeout(self.timeout, attempt).await {
-            Err(_) => Err(down(
-                "no answer within `apim.key_manager.timeout_seconds`",
-            )),
+            Err(_) => Err(down("no answer within `apim.key_manager.timeout_seconds`")),
             Ok(Ok(res)) if res.headers().contains_key(NODE_REFUSED_HEADER) => Err(down(&format!(
                 "it refused this node's credential ({}): check `[apim.key_manager] username` \
                  and `password` (made with `portico key-manager credential create`)",

@@ -19,6 +19,7 @@ pub(super) fn AdminNav(current: &'static str) -> impl IntoView {
         ("apis", "APIs"),
         ("scopes", "Scopes"),
         ("stats", "Statistics"),
+        ("audit", "Audit log"),
     ];
     view! {
         <h1>"Administration"</h1>

@@ -1,5 +1,6 @@
 mod admin;
 mod admin_apis;
+mod admin_audit;
 mod admin_scopes;
 mod apis;
 mod app;
@@ -13,6 +14,7 @@ mod tokens;
 
 pub use admin::{AdminApps, AdminSettings, AdminUsers};
 pub use admin_apis::{AdminApi, AdminApis};
+pub use admin_audit::AdminAudit;
 pub use admin_scopes::AdminScopes;
 pub use apis::Apis;
 pub use app::AppOverview;

@@ -123,7 +123,6 @@ pub fn random_offset() -> u16 {
 /// A port offset whose four ports are free right now, all below the ports the kernel
 /// hands out to outgoing connections (32768 and up), so none is taken that way between
 /// this check and the server's bind.
-
 pub fn free_offset() -> u16 {
     loop {
         let offset = random_offset();
