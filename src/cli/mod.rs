@@ -5,6 +5,7 @@ mod admin;
 mod apis;
 mod args;
 mod audit;
+mod backup;
 mod key_manager;
 mod serve;
 mod signing;
@@ -39,6 +40,10 @@ pub enum Command {
     },
     /// Apply database migrations and exit
     Migrate,
+    /// Copy the SQLite database to a new file while Portico runs
+    Backup(backup::BackupArgs),
+    /// Replace the SQLite database with a backup (stop the node first)
+    Restore(backup::RestoreArgs),
     #[command(flatten)]
     Admin(args::AdminCommand),
 }
@@ -64,6 +69,8 @@ pub async fn run(cli: Cli) -> i32 {
     let result = match command {
         Command::Serve { .. } => serve::serve(config).await,
         Command::Migrate => serve::migrate(config).await,
+        Command::Backup(args) => backup::backup(&config, args).await,
+        Command::Restore(args) => backup::restore(&config, args).await,
         Command::Admin(c) => admin::run(&config, c).await,
     };
     match result {

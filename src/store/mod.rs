@@ -6,6 +6,7 @@ mod apis;
 mod applications;
 mod audit;
 mod authorization_codes;
+pub mod backup;
 mod batch;
 mod calls;
 mod consents;
@@ -112,6 +113,14 @@ pub(crate) fn keep_prepared(rows: usize, full: usize) -> bool {
     rows == 1 || rows == full
 }
 
+/// The migrations embedded in this build for `backend`.
+pub(crate) fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("migrations/postgres"),
+    }
+}
+
 /// How the connection pool is used at one moment, for the metrics.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolUse {
@@ -148,11 +157,7 @@ impl Store {
 
     /// Runs the embedded migrations for this backend.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
-        };
-        migrator
+        migrator(self.backend)
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Other(format!("migration failed: {e}")))

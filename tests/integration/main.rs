@@ -6,6 +6,7 @@ mod support;
 mod audit_log;
 mod authorization_code;
 mod authorization_code_rules;
+mod backup;
 mod behind_proxy;
 mod cli_apis;
 mod deploy_reference;
