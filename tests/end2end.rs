@@ -1,6 +1,6 @@
 //! Runs the Playwright suite in `end2end/` against the release build with its client
 //! bundle, on a fresh SQLite database, in Debian's Chromium. Needs
-//! `cargo leptos build --release` first (README command 2 does it). Outside CI a missing
+//! `cargo leptos build --release --precompress` first (README command 2 does it). Outside CI a missing
 //! prerequisite skips the suite with a message; in CI it fails.
 
 // Shared with the integration suite, of which this target uses a part.
@@ -43,10 +43,12 @@ fn playwright_journeys_pass_in_chromium() {
     let binary = target_dir().join("release/portico");
     let end2end = manifest_dir().join("end2end");
     let Some(site) = site_root() else {
-        missing("no client bundle; run `cargo leptos build --release`");
+        missing("no client bundle; run `cargo leptos build --release --precompress`");
         return;
     };
-    if !binary.is_file() && missing("no release binary; run `cargo leptos build --release`") {
+    if !binary.is_file()
+        && missing("no release binary; run `cargo leptos build --release --precompress`")
+    {
         return;
     }
     if !Path::new("/usr/bin/chromium").is_file() && missing("/usr/bin/chromium is not installed") {
@@ -98,4 +100,57 @@ fn playwright_journeys_pass_in_chromium() {
         status.success(),
         "Playwright journeys failed; see end2end/test-results"
     );
+}
+
+/// The release binary copied alone to an empty folder: no `target/site` beside it, yet
+/// the portal hydrates from the bundle built into it (`build.rs`, `http::bundle`).
+#[test]
+fn the_release_binary_alone_serves_the_hydrated_portal() {
+    let built = target_dir().join("release/portico");
+    let Some(site) = site_root() else {
+        missing("no client bundle; run `cargo leptos build --release --precompress`");
+        return;
+    };
+    if !built.is_file()
+        && missing("no release binary; run `cargo leptos build --release --precompress`")
+    {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("portico");
+    std::fs::copy(&built, &binary).unwrap();
+    let offset = free_offset();
+    let mut cmd = command_for(&binary, dir.path());
+    cmd.env("PORTICO_SERVER__OFFSET", offset.to_string())
+        .env("LEPTOS_SITE_ROOT", dir.path().join("no-site-here"));
+    let server = Portico::start(cmd);
+    let http = reqwest::blocking::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let portal = format!("https://localhost:{}", 9443 + offset);
+    let home = http.get(&portal).send().unwrap().text().unwrap();
+    assert!(
+        home.contains("/pkg/portico.js"),
+        "the page asks for the bundle"
+    );
+    for (file, content_type) in [
+        ("portico.wasm", "application/wasm"),
+        ("portico.js", "text/javascript"),
+    ] {
+        let res = http.get(format!("{portal}/pkg/{file}")).send().unwrap();
+        assert_eq!(res.status(), 200, "{file}");
+        let served_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(
+            served_type.starts_with(content_type),
+            "{file}: {served_type}"
+        );
+        let bytes = res.bytes().unwrap();
+        let built = std::fs::read(site.join("pkg").join(file)).unwrap();
+        assert!(
+            bytes[..] == built[..],
+            "{file} is the bundle that was built"
+        );
+    }
+    server.terminate();
 }

@@ -9,6 +9,7 @@ mod backup;
 mod key_manager;
 mod serve;
 mod signing;
+mod transfer;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -44,6 +45,10 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the SQLite database with a backup (stop the node first)
     Restore(backup::RestoreArgs),
+    /// Write users, applications, keys, scopes, APIs and subscriptions as JSON
+    Export(transfer::ExportArgs),
+    /// Load an export into a new database (SQLite or PostgreSQL)
+    Import(transfer::ImportArgs),
     #[command(flatten)]
     Admin(args::AdminCommand),
 }
@@ -71,6 +76,8 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Migrate => serve::migrate(config).await,
         Command::Backup(args) => backup::backup(&config, args).await,
         Command::Restore(args) => backup::restore(&config, args).await,
+        Command::Export(args) => transfer::export(&config, args).await,
+        Command::Import(args) => transfer::import(&config, args).await,
         Command::Admin(c) => admin::run(&config, c).await,
     };
     match result {

@@ -2,6 +2,7 @@
 
 mod backend_guard;
 pub mod body;
+pub mod bundle;
 pub mod client_addr;
 mod client_auth;
 pub mod cookies;

@@ -3,7 +3,7 @@
 use super::config::{Config, Ports};
 use super::conn_limit::ConnectionLimit;
 use super::routers::{
-    gateway_router, key_manager_router, metrics_router, portal_router, site_root,
+    gateway_router, key_manager_router, metrics_router, portal_router, site_root, Bundle,
 };
 use super::serving::{Serving, Settings};
 use super::state::{AppState, Shared};
@@ -93,9 +93,15 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         .transpose()?;
 
     let site_root = site_root();
-    let hydrate = std::path::Path::new(&site_root)
+    let on_disk = std::path::Path::new(&site_root)
         .join("pkg/portico.wasm")
         .is_file();
+    // A bundle on disk wins (a developer's fresh build); else the one built in, if any.
+    let bundle = match (on_disk, crate::http::bundle::EMBEDDED) {
+        (true, _) => Bundle::OnDisk,
+        (false, true) => Bundle::Embedded,
+        (false, false) => Bundle::None,
+    };
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")
         .site_root(site_root.as_str())
@@ -132,7 +138,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
     if let Some(portal) = portal {
         let state = AppState::new(shared(new_proxy()));
         let app = if profile.serves_pages() {
-            portal_router(state, hydrate, request_timeout, &oauth)
+            portal_router(state, bundle, request_timeout, &oauth)
         } else {
             key_manager_router(state, request_timeout)
         };
@@ -178,7 +184,7 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
         gateway_https = ports.gateway_https,
         gateway_http = gateway_http_port(&config, ports),
         metrics = config.metrics.enabled.then_some(ports.metrics),
-        hydrate,
+        bundle = bundle.as_str(),
         "Portico is listening"
     );
     Ok(Running {

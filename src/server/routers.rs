@@ -34,9 +34,30 @@ fn routes() -> Vec<AxumRouteListing> {
         .clone()
 }
 
+/// Where the portal's client bundle comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bundle {
+    /// `target/site` beside the binary (or `LEPTOS_SITE_ROOT`).
+    OnDisk,
+    /// Built into the binary (`http::bundle`).
+    Embedded,
+    /// None: the pages work as plain forms.
+    None,
+}
+
+impl Bundle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bundle::OnDisk => "on disk",
+            Bundle::Embedded => "embedded",
+            Bundle::None => "none (pages work without JavaScript)",
+        }
+    }
+}
+
 pub(super) fn portal_router(
     state: AppState,
-    hydrate: bool,
+    bundle: Bundle,
     request_timeout: Duration,
     oauth: &OAuthEndpoints,
 ) -> Router {
@@ -49,9 +70,14 @@ pub(super) fn portal_router(
             provide_context(state.config.clone());
         }
     };
+    let hydrate = bundle != Bundle::None;
     let shell = move |options: LeptosOptions| crate::ui::shell(options, hydrate);
     let options = state.leptos_options.clone();
-    let router = crate::http::portal_routes(oauth, state.services.clone())
+    let mut plain = crate::http::portal_routes(oauth, state.services.clone());
+    if bundle == Bundle::Embedded {
+        plain = plain.route("/pkg/{file}", axum::routing::get(crate::http::bundle::file));
+    }
+    let router = plain
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

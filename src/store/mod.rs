@@ -25,6 +25,7 @@ mod signing_keys;
 mod stats;
 mod throttle_events;
 mod tokens;
+pub mod transfer;
 mod users;
 
 pub use apis::{ApiRow, ResourceRow};

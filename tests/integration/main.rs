@@ -44,3 +44,4 @@ mod token_password;
 mod token_refresh;
 mod token_transport;
 mod token_values;
+mod transfer;
