@@ -70,7 +70,10 @@ pub async fn run(cli: Cli) -> i32 {
     if cli.log_json {
         config.log.format = crate::server::config::LogFormat::Json;
     }
-    crate::server::telemetry::init(&config.log);
+    if let Err(e) = crate::server::telemetry::init(&config.log, &config.telemetry) {
+        eprintln!("portico: {e}");
+        return 2;
+    }
     let result = match command {
         Command::Serve { .. } => serve::serve(config).await,
         Command::Migrate => serve::migrate(config).await,

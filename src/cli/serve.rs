@@ -52,6 +52,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!("shutting down: finishing in-flight requests");
     running.shutdown().await;
     tracing::info!("stopped");
+    server::otlp::flush();
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 pub mod config;
 mod conn_limit;
 mod listeners;
+pub mod otlp;
 mod routers;
 mod serving;
 pub mod state;

@@ -1,15 +1,19 @@
 //! Logging: human-readable or JSON lines, and one line per request that names the method,
 //! the path (never the query string, which may carry credentials), status and latency.
 
-use super::config::{LogConfig, LogFormat};
+use super::config::{LogConfig, LogFormat, TelemetryConfig};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use std::time::Instant;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
-/// Installs the global subscriber once; later calls (tests) are no-ops.
-pub fn init(config: &LogConfig) {
+/// Installs the global subscriber once; later calls (tests) are no-ops. With
+/// `[telemetry] otlp_endpoint` set, spans at `info` and above are also exported,
+/// whatever the log's own level.
+pub fn init(config: &LogConfig, telemetry: &TelemetryConfig) -> Result<(), String> {
     let mut filter = EnvFilter::try_new(&config.level).unwrap_or_else(|_| EnvFilter::new("info"));
     // PostgreSQL's notice that the migrations table exists, on every start and command,
     // says nothing an operator needs; a level set for sqlx itself still wins.
@@ -18,13 +22,18 @@ pub fn init(config: &LogConfig) {
             filter = filter.add_directive(quiet);
         }
     }
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match config.format {
-        LogFormat::Human => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = match config.format {
+        LogFormat::Human => fmt.boxed(),
+        LogFormat::Json => fmt.json().flatten_event(true).boxed(),
     };
+    let export = super::otlp::layer(telemetry)?
+        .map(|layer| layer.with_filter(tracing_subscriber::filter::LevelFilter::INFO));
+    let _ = tracing_subscriber::registry()
+        .with(fmt.with_filter(filter))
+        .with(export)
+        .try_init();
+    Ok(())
 }
 
 pub async fn log_request(req: Request, next: Next) -> Response {

@@ -262,3 +262,68 @@ async fn metrics_can_be_switched_off() {
         .unwrap();
     assert!(app.http.get(metrics_url(&app)).send().await.is_err());
 }
+
+/// A stand-in OpenTelemetry collector: the bodies and content types of what it is sent.
+async fn collector() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>,
+) {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = seen.clone();
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        post(
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| async move {
+                let kind = headers
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                store.lock().unwrap().push((kind, body.to_vec()));
+                ""
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1/traces", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_spans_are_exported_over_otlp_when_configured() {
+    let (endpoint, seen) = collector().await;
+    let dir = tempfile::tempdir().unwrap();
+    let offset = free_offset();
+    let mut cmd = command(dir.path());
+    cmd.env("PORTICO_SERVER__OFFSET", offset.to_string())
+        .env("PORTICO_TELEMETRY__OTLP_ENDPOINT", &endpoint)
+        .env("PORTICO_TELEMETRY__SERVICE_NAME", "portico-under-test");
+    let server = tokio::task::spawn_blocking(move || Portico::start(cmd))
+        .await
+        .unwrap();
+    let res = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{}/health", 8280 + offset))
+        .header("x-request-id", "otlp-trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // Stopping flushes the batch.
+    let status = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(status.success());
+    let seen = seen.lock().unwrap();
+    let contains = |body: &[u8], text: &str| body.windows(text.len()).any(|w| w == text.as_bytes());
+    let traced = seen
+        .iter()
+        .find(|(_, body)| contains(body, "otlp-trace-me-42"));
+    let (kind, body) = traced.expect("the request's span reached the collector");
+    assert_eq!(kind, "application/x-protobuf");
+    assert!(
+        contains(body, "portico-under-test"),
+        "the service name is on the spans"
+    );
+}

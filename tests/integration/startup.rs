@@ -259,6 +259,10 @@ fn configuration_errors_name_the_key_and_the_file() {
         ),
         ("[metrics]\nport = 0\n", "metrics.port"),
         ("[audit]\nretention_days = -1\n", "audit.retention_days"),
+        (
+            "[telemetry]\notlp_endpoint = \"localhost:4318\"\n",
+            "telemetry.otlp_endpoint",
+        ),
     ];
     for (toml, key) in cases {
         let err = failing_start(dir.path(), toml, &[]);

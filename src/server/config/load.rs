@@ -186,6 +186,15 @@ impl Config {
         if let Some((key, msg)) = self.metrics_problem() {
             return fail(key, msg);
         }
+        let otlp = self.telemetry.otlp_endpoint.trim();
+        let otlp_ok = url::Url::parse(otlp)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !otlp.is_empty() && !otlp_ok {
+            return fail(
+                "telemetry.otlp_endpoint",
+                "must be an http(s) URL such as http://127.0.0.1:4318/v1/traces".into(),
+            );
+        }
         let audit = self.audit.retention_days;
         if !(0..=36_500).contains(&audit) {
             return fail(

@@ -33,6 +33,7 @@ pub struct Config {
     pub log: LogConfig,
     pub metrics: MetricsConfig,
     pub audit: AuditConfig,
+    pub telemetry: TelemetryConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -273,6 +274,25 @@ impl Default for MetricsConfig {
             bind_address: [127, 0, 0, 1].into(),
             port: METRICS_PORT,
             bearer_token: None,
+        }
+    }
+}
+
+/// OpenTelemetry trace export; off unless an endpoint is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelemetryConfig {
+    /// An OTLP/HTTP traces endpoint (`http://127.0.0.1:4318/v1/traces`); empty: no export.
+    pub otlp_endpoint: String,
+    /// `service.name` on every span.
+    pub service_name: String,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self {
+            otlp_endpoint: String::new(),
+            service_name: "portico".into(),
         }
     }
 }
