@@ -25,6 +25,7 @@ mod portal_apps;
 mod portal_auth;
 mod portal_hardening;
 mod portal_render;
+mod request_ids;
 mod revoke_introspect;
 mod split_config;
 mod split_gateway;
