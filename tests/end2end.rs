@@ -38,19 +38,27 @@ fn missing(what: &str) -> bool {
     true
 }
 
-#[test]
-fn playwright_journeys_pass_in_chromium() {
+/// The release binary and the site `cargo leptos build --release --precompress` left.
+fn release_build() -> Option<(PathBuf, PathBuf)> {
     let binary = target_dir().join("release/portico");
-    let end2end = manifest_dir().join("end2end");
     let Some(site) = site_root() else {
         missing("no client bundle; run `cargo leptos build --release --precompress`");
-        return;
+        return None;
     };
     if !binary.is_file()
         && missing("no release binary; run `cargo leptos build --release --precompress`")
     {
-        return;
+        return None;
     }
+    Some((binary, site))
+}
+
+#[test]
+fn playwright_journeys_pass_in_chromium() {
+    let end2end = manifest_dir().join("end2end");
+    let Some((binary, site)) = release_build() else {
+        return;
+    };
     if !Path::new("/usr/bin/chromium").is_file() && missing("/usr/bin/chromium is not installed") {
         return;
     }
@@ -106,16 +114,9 @@ fn playwright_journeys_pass_in_chromium() {
 /// the portal hydrates from the bundle built into it (`build.rs`, `http::bundle`).
 #[test]
 fn the_release_binary_alone_serves_the_hydrated_portal() {
-    let built = target_dir().join("release/portico");
-    let Some(site) = site_root() else {
-        missing("no client bundle; run `cargo leptos build --release --precompress`");
+    let Some((built, site)) = release_build() else {
         return;
     };
-    if !built.is_file()
-        && missing("no release binary; run `cargo leptos build --release --precompress`")
-    {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let binary = dir.path().join("portico");
     std::fs::copy(&built, &binary).unwrap();

@@ -95,16 +95,12 @@ pub async fn render(State(endpoint): State<MetricsEndpoint>, headers: HeaderMap)
     if let Some(expected) = &endpoint.bearer_digest {
         let given = presented(&headers).unwrap_or_default();
         if !crate::crypto::digests_match(given, expected) {
-            let mut res = super::error::plain_error(
+            return super::gateway::challenge(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "the metrics need `Authorization: Bearer` with `[metrics] bearer_token`",
+                None,
             );
-            res.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"portico-metrics\""),
-            );
-            return res;
         }
     }
     let pool = endpoint.services.store.pool_use();

@@ -3,29 +3,17 @@
 
 use crate::support::app::{free_offset, spawn_on, spawn_with};
 use crate::support::db::TestDb;
-use crate::support::process::{command, Portico};
+use crate::support::process::{command, run_fed, Portico};
 use crate::support::Backend;
 use std::path::Path;
 use std::process::Output;
 
 /// `portico args…` in `dir`, configured like the node on the ports of `offset`.
 fn run_at(dir: &Path, offset: u16, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = command(dir)
-        .env("PORTICO_SERVER__OFFSET", offset.to_string())
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut cmd = command(dir);
+    cmd.env("PORTICO_SERVER__OFFSET", offset.to_string())
+        .args(args);
+    run_fed(cmd, stdin)
 }
 
 fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {

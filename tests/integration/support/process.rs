@@ -135,12 +135,12 @@ pub fn free_offset() -> u16 {
     }
 }
 
-/// Runs an admin subcommand in `dir`, feeding `stdin`, and parses its `--json` output.
-pub fn admin_json(dir: &std::path::Path, args: &[&str], stdin: &str) -> serde_json::Value {
-    let mut child = command(dir)
-        .args(args)
+/// Runs `cmd` to its end, feeding it `stdin`; its output and log are captured.
+pub fn run_fed(mut cmd: Command, stdin: &str) -> std::process::Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     child
@@ -149,8 +149,19 @@ pub fn admin_json(dir: &std::path::Path, args: &[&str], stdin: &str) -> serde_js
         .unwrap()
         .write_all(stdin.as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?} failed");
+    child.wait_with_output().unwrap()
+}
+
+/// Runs an admin subcommand in `dir`, feeding `stdin`, and parses its `--json` output.
+pub fn admin_json(dir: &std::path::Path, args: &[&str], stdin: &str) -> serde_json::Value {
+    let mut cmd = command(dir);
+    cmd.args(args);
+    let out = run_fed(cmd, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }
 
