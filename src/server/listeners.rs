@@ -113,6 +113,8 @@ pub async fn start(config: Arc<Config>, services: Services) -> Result<Running, S
     ];
     background.extend(services.spawn_key_manager_probe());
     if metrics.is_some() {
+        // Installed before the first request, so nothing is counted into the void.
+        crate::http::metrics::handle();
         background.push(crate::http::metrics::spawn_upkeep());
     }
     let shared = |proxy| Shared {
