@@ -51,9 +51,24 @@ fn accepted(headers: &HeaderMap) -> Option<HeaderValue> {
         .then(|| value.clone())
 }
 
+/// A new id: a UUID (version 8) of this process's random 64-bit prefix and a counter.
+/// Unique across nodes without asking the operating system for randomness on every
+/// request, which measured a microsecond a call on the gateway's path.
 fn fresh() -> HeaderValue {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static PREFIX: OnceLock<[u8; 8]> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| {
+        let mut bytes = [0u8; 8];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+        bytes
+    });
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(prefix);
+    bytes[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_be_bytes());
     let mut buf = uuid::Uuid::encode_buffer();
-    let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+    let text = uuid::Uuid::new_v8(bytes).hyphenated().encode_lower(&mut buf);
     HeaderValue::from_str(text).expect("a UUID is a valid header value")
 }
 
@@ -102,6 +117,10 @@ mod tests {
         ] {
             assert!(accepted(&bad).is_none(), "{bad:?}");
         }
-        assert_eq!(fresh().len(), 36);
+        let (a, b) = (fresh(), fresh());
+        assert_eq!(a.len(), 36);
+        assert_ne!(a, b, "every request gets its own");
+        let parsed = uuid::Uuid::parse_str(a.to_str().unwrap()).unwrap();
+        assert_eq!(parsed.get_version_num(), 8);
     }
 }
