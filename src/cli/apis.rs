@@ -102,7 +102,7 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
             let created = s.create_api(input).await;
             let mut api = cli_audited(s, Action::ApiCreated, &target, created).await?;
             if publish {
-                let done = s.set_published(&api.id, true).await;
+                let done = s.set_published(&api.id, true, None).await;
                 api = cli_audited(s, Action::ApiPublished, &api.id, done).await?;
             }
             let detail = s.api_detail(&api.id).await?;
@@ -150,7 +150,7 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
 }
 
 async fn publish(s: &Services, id: &str, on: bool, out: Output) -> anyhow::Result<()> {
-    let done = s.set_published(id, on).await;
+    let done = s.set_published(id, on, None).await;
     let action = if on {
         Action::ApiPublished
     } else {

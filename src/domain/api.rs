@@ -184,7 +184,24 @@ impl RoleSet {
     pub fn intersects(&self, other: &RoleSet) -> bool {
         self.0.iter().any(|r| other.0.contains(r))
     }
+
+    pub fn contains(&self, role: &str) -> bool {
+        self.0.contains(role)
+    }
+
+    /// The roles a user holds: those given to them, and [`ADMIN_ROLE`] while they are an
+    /// administrator (it follows the flag; it cannot be given as a role).
+    pub fn held(assigned: &str, is_admin: bool) -> Self {
+        let mut roles = Self::parse(assigned).unwrap_or_default();
+        if is_admin {
+            roles.0.insert(ADMIN_ROLE.to_owned());
+        }
+        roles
+    }
 }
+
+/// The role administrators hold by their flag, which restricts the admin scopes.
+pub const ADMIN_ROLE: &str = "admin";
 
 impl std::fmt::Display for RoleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -5,6 +5,7 @@
 
 pub mod access_token;
 pub mod api;
+pub mod api_scope;
 pub mod audit;
 pub mod backend;
 mod error;

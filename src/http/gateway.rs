@@ -17,7 +17,7 @@ use std::time::Instant;
 
 /// An `Authorization` header that is there but unusable (RFC 6750 §3.1 invalid_request).
 #[derive(Debug)]
-pub(super) struct Malformed;
+pub(crate) struct Malformed;
 
 fn malformed() -> Response {
     challenge(
@@ -29,7 +29,7 @@ fn malformed() -> Response {
 }
 
 /// The Bearer token of RFC 6750 §2.1. `Ok(None)`: no Bearer credentials at all.
-pub(super) fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Malformed> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Malformed> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Ok(None);

@@ -19,6 +19,7 @@ mod openid;
 pub mod page_headers;
 mod proxy;
 pub mod request_id;
+pub mod rest;
 mod stats;
 mod well_known;
 
@@ -120,6 +121,7 @@ pub fn portal_routes(
     router
         .merge(common_routes())
         .merge(oauth_routes("/oauth2", oauth))
+        .merge(rest::routes())
         .route("/api/stats/applications/{id}", get(stats::application))
         .route(
             "/api/stats/applications/{id}/users.csv",

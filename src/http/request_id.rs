@@ -68,7 +68,9 @@ fn fresh() -> HeaderValue {
     bytes[..8].copy_from_slice(prefix);
     bytes[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_be_bytes());
     let mut buf = uuid::Uuid::encode_buffer();
-    let text = uuid::Uuid::new_v8(bytes).hyphenated().encode_lower(&mut buf);
+    let text = uuid::Uuid::new_v8(bytes)
+        .hyphenated()
+        .encode_lower(&mut buf);
     HeaderValue::from_str(text).expect("a UUID is a valid header value")
 }
 

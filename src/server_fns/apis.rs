@@ -67,7 +67,10 @@ pub async fn save_api(
     };
     let services = cx::services()?;
     let (action, done) = match id {
-        Some(id) => (Action::ApiUpdated, services.update_api(&id, input).await),
+        Some(id) => (
+            Action::ApiUpdated,
+            services.update_api(&id, input, None).await,
+        ),
         None => (Action::ApiCreated, services.create_api(input).await),
     };
     let api = cx::audited(&services, &me, action, &target, done).await?;
@@ -86,7 +89,7 @@ pub async fn publish_api(csrf: String, id: String, published: String) -> Result<
         _ => return Err(AppError::invalid("published", "must be on or off")),
     };
     let services = cx::services()?;
-    let done = services.set_published(&id, on).await;
+    let done = services.set_published(&id, on, None).await;
     let action = if on {
         Action::ApiPublished
     } else {

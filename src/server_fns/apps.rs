@@ -82,7 +82,7 @@ pub async fn update_app(
     let user = cx::require_user().await?;
     let input = app_input(name, description, &token_validity)?;
     cx::services()?
-        .update_application(&user, &id, input)
+        .update_application(&user, &id, input, None)
         .await?;
     cx::redirect(&format!("/apps/{id}?saved=1"));
     Ok(())

@@ -82,6 +82,9 @@ impl From<crate::service::ServiceError> for AppError {
                 AppError::NotFound(w)
             }
             S::Conflict(m) => AppError::Conflict(m),
+            S::Stale(what) => AppError::Conflict(format!(
+                "The {what} was changed by someone else. Reload the page and try again."
+            )),
             S::Forbidden => AppError::Forbidden,
             S::BadCredentials => AppError::invalid("password", "or username is not correct"),
             S::Throttled(s) => AppError::Throttled(s),

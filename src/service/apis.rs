@@ -102,6 +102,7 @@ impl Services {
             published: 0,
             created_at: now,
             updated_at: now,
+            revision: 1,
         };
         let row = self.store.insert_api(&row).await.map_err(clash)?;
         self.gateway.routes_changed();
@@ -114,28 +115,58 @@ impl Services {
         Ok(ApiDetail { api, resources })
     }
 
-    pub async fn update_api(&self, id: &str, input: ApiInput) -> Result<ApiRow, ServiceError> {
+    /// Saves the API. With `expected`, only if it is still at one of those revisions: otherwise
+    /// `Stale`, as it is when a concurrent change wins the race.
+    pub async fn update_api(
+        &self,
+        id: &str,
+        input: ApiInput,
+        expected: Option<&[i64]>,
+    ) -> Result<ApiRow, ServiceError> {
         let input = input.validated(&self.backend_policy)?;
-        let mut row = self.store.api(id).await.map_err(not_found("API"))?;
+        let mut row = self.current_api(id, expected).await?;
         row.name = input.name;
         row.version = input.version;
         row.context = input.context;
         row.backend_url = input.backend_url;
         row.description = input.description;
-        row.updated_at = self.clock.now();
-        self.store.update_api(&row).await.map_err(clash)?;
-        self.gateway.routes_changed();
-        Ok(row)
+        self.save_api(&mut row).await
     }
 
     /// Published APIs are listed in the portal and routed by the gateway.
-    pub async fn set_published(&self, id: &str, published: bool) -> Result<ApiRow, ServiceError> {
-        let mut row = self.store.api(id).await.map_err(not_found("API"))?;
+    pub async fn set_published(
+        &self,
+        id: &str,
+        published: bool,
+        expected: Option<&[i64]>,
+    ) -> Result<ApiRow, ServiceError> {
+        let mut row = self.current_api(id, expected).await?;
         row.published = i64::from(published);
-        row.updated_at = self.clock.now();
-        self.store.update_api(&row).await?;
-        self.gateway.routes_changed();
+        self.save_api(&mut row).await
+    }
+
+    async fn current_api(
+        &self,
+        id: &str,
+        expected: Option<&[i64]>,
+    ) -> Result<ApiRow, ServiceError> {
+        let row = self.store.api(id).await.map_err(not_found("API"))?;
+        if expected.is_some_and(|r| !r.contains(&row.revision)) {
+            return Err(ServiceError::Stale("API"));
+        }
         Ok(row)
+    }
+
+    /// Writes `row` over the revision it was read at, and moves it to the next.
+    async fn save_api(&self, row: &mut ApiRow) -> Result<ApiRow, ServiceError> {
+        row.updated_at = self.clock.now();
+        self.store.update_api(row).await.map_err(|e| match e {
+            StoreError::NotFound => ServiceError::Stale("API"),
+            other => clash(other),
+        })?;
+        row.revision += 1;
+        self.gateway.routes_changed();
+        Ok(row.clone())
     }
 
     /// Deletes the API, its resources and every subscription to it.

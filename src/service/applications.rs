@@ -106,14 +106,20 @@ impl Services {
         Ok(self.store.applications_of(&owner.id).await?)
     }
 
+    /// Saves the application. With `expected`, only if it is still at one of those revisions:
+    /// otherwise `Stale`, as it is when a concurrent change wins the race.
     pub async fn update_application(
         &self,
         actor: &UserRow,
         app_id: &str,
         input: ApplicationInput,
+        expected: Option<&[i64]>,
     ) -> Result<ApplicationRow, ServiceError> {
         let app = self.application_for(actor, app_id).await?;
         let input = input.validated()?;
+        if expected.is_some_and(|r| !r.contains(&app.revision)) {
+            return Err(ServiceError::Stale("application"));
+        }
         let updated = self
             .store
             .update_application(
@@ -122,9 +128,13 @@ impl Services {
                 &input.description,
                 input.token_validity,
                 self.clock.now(),
+                app.revision,
             )
             .await
-            .map_err(name_taken)?;
+            .map_err(|e| match e {
+                StoreError::NotFound => ServiceError::Stale("application"),
+                other => name_taken(other),
+            })?;
         // Cached keys carry the application's token validity.
         for key in self.store.keys_of_application(&app.id).await? {
             self.client_keys.forget(&key.consumer_key);

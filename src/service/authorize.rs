@@ -5,7 +5,6 @@
 
 use super::oauth::{OAuthError, RequestedScopes};
 use super::{ServiceError, Services};
-use crate::domain::api::RoleSet;
 use crate::domain::pkce::{check_challenge, ChallengeMethod};
 use crate::domain::redirect_uri::CallbackUrls;
 use crate::domain::{GrantType, GrantTypes, ScopeSet, DEFAULT_SCOPE};
@@ -252,8 +251,7 @@ impl Services {
             })
             .await?;
         // Scopes restricted to roles go only to users holding one, as in the password grant.
-        let roles = RoleSet::parse(&user.roles).unwrap_or_default();
-        let scopes = request.requested.grant(Some(&roles));
+        let scopes = request.requested.grant(Some(&user.held_roles()));
         let id = uuid::Uuid::now_v7();
         let code = crate::crypto::token_for_row(&id);
         self.store

@@ -13,6 +13,9 @@ pub enum ServiceError {
     Conflict(String),
     #[error("not allowed")]
     Forbidden,
+    /// The record changed since the caller read it (a revision did not match).
+    #[error("the {0} was changed by someone else since it was read")]
+    Stale(&'static str),
     /// Wrong username or password, worded the same for both.
     #[error("invalid username or password")]
     BadCredentials,

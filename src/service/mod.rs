@@ -1,6 +1,7 @@
 //! Use cases. Knows the domain, the store and crypto; knows nothing of HTTP or HTML.
 
 mod accounts;
+pub mod api_access;
 mod apis;
 mod applications;
 pub mod audit;

@@ -80,6 +80,13 @@ impl Services {
     /// Replaces a user's roles.
     pub async fn set_roles(&self, username: &str, roles: &str) -> Result<UserRow, ServiceError> {
         let roles = RoleSet::parse(roles)?;
+        if roles.contains(crate::domain::api::ADMIN_ROLE) {
+            return Err(ValidationError::new(
+                "roles",
+                "`admin` is held by administrators; make the user an administrator instead",
+            )
+            .into());
+        }
         let mut user = self.user(username).await?;
         self.store
             .set_user_roles(&user.id, &roles.to_string())

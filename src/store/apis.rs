@@ -15,6 +15,8 @@ pub struct ApiRow {
     pub published: i64,
     pub created_at: Epoch,
     pub updated_at: Epoch,
+    /// Grows by one with every change to the API or its resources: the REST API's `ETag`.
+    pub revision: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -27,14 +29,16 @@ pub struct ResourceRow {
     pub scopes: String,
 }
 
-const API_COLUMNS: &str =
+const API_COLUMNS: &str = "id, name, version, context, backend_url, description, published, \
+    created_at, updated_at, revision";
+const API_INSERTED: &str =
     "id, name, version, context, backend_url, description, published, created_at, updated_at";
 const RESOURCE_COLUMNS: &str = "id, api_id, method, path, scopes";
 
 impl Store {
     pub async fn insert_api(&self, api: &ApiRow) -> Result<ApiRow, StoreError> {
         let sql = format!(
-            "INSERT INTO apis ({API_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+            "INSERT INTO apis ({API_INSERTED}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              RETURNING {API_COLUMNS}"
         );
         Ok(sqlx::query_as(&sql)
@@ -51,12 +55,14 @@ impl Store {
             .await?)
     }
 
-    /// Saves every field but the id and creation time.
+    /// Saves every field but the id and creation time if the API is still at
+    /// `api.revision`; `NotFound` if it changed or went since it was read.
     pub async fn update_api(&self, api: &ApiRow) -> Result<(), StoreError> {
         changed(
             sqlx::query(
                 "UPDATE apis SET name = $2, version = $3, context = $4, backend_url = $5, \
-             description = $6, published = $7, updated_at = $8 WHERE id = $1",
+             description = $6, published = $7, updated_at = $8, revision = revision + 1 \
+             WHERE id = $1 AND revision = $9",
             )
             .bind(&api.id)
             .bind(&api.name)
@@ -66,6 +72,7 @@ impl Store {
             .bind(&api.description)
             .bind(api.published)
             .bind(api.updated_at)
+            .bind(api.revision)
             .execute(&self.pool)
             .await?,
         )
@@ -96,29 +103,39 @@ impl Store {
         Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
     }
 
+    /// Adds a resource and moves its API to the next revision, together.
     pub async fn insert_resource(&self, r: &ResourceRow) -> Result<ResourceRow, StoreError> {
         let sql = format!(
             "INSERT INTO api_resources ({RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5) \
              RETURNING {RESOURCE_COLUMNS}"
         );
-        Ok(sqlx::query_as(&sql)
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query_as(&sql)
             .bind(&r.id)
             .bind(&r.api_id)
             .bind(&r.method)
             .bind(&r.path)
             .bind(&r.scopes)
-            .fetch_one(&self.pool)
-            .await?)
+            .fetch_one(&mut *tx)
+            .await?;
+        next_revision(&mut tx, &r.api_id).await?;
+        tx.commit().await?;
+        Ok(row)
     }
 
+    /// Removes a resource and moves its API to the next revision, together.
     pub async fn delete_resource(&self, api_id: &str, id: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         changed(
             sqlx::query("DELETE FROM api_resources WHERE api_id = $1 AND id = $2")
                 .bind(api_id)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?,
-        )
+        )?;
+        next_revision(&mut tx, api_id).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The resources of one API.
@@ -215,4 +232,15 @@ impl Store {
             .fetch_all(&self.pool)
             .await?)
     }
+}
+
+async fn next_revision(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    api_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE apis SET revision = revision + 1 WHERE id = $1")
+        .bind(api_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

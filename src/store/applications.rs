@@ -10,9 +10,13 @@ pub struct ApplicationRow {
     pub token_validity: Option<i64>,
     pub created_at: Epoch,
     pub updated_at: Epoch,
+    /// Grows by one with every change: the REST API's `ETag`.
+    pub revision: i64,
 }
 
-const COLUMNS: &str = "id, owner_id, name, description, token_validity, created_at, updated_at";
+const COLUMNS: &str =
+    "id, owner_id, name, description, token_validity, created_at, updated_at, revision";
+const INSERTED: &str = "id, owner_id, name, description, token_validity, created_at, updated_at";
 
 impl Store {
     pub async fn insert_application(
@@ -24,7 +28,7 @@ impl Store {
         now: Epoch,
     ) -> Result<ApplicationRow, StoreError> {
         let sql = format!(
-            "INSERT INTO applications ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $6) \
+            "INSERT INTO applications ({INSERTED}) VALUES ($1, $2, $3, $4, $5, $6, $6) \
              RETURNING {COLUMNS}"
         );
         Ok(sqlx::query_as(&sql)
@@ -51,6 +55,8 @@ impl Store {
             .await?)
     }
 
+    /// Saves the application if it is still at `revision`; `NotFound` if it is not (it
+    /// changed or went since it was read), so no change is lost to a concurrent one.
     pub async fn update_application(
         &self,
         id: &str,
@@ -58,10 +64,12 @@ impl Store {
         description: &str,
         token_validity: Option<i64>,
         now: Epoch,
+        revision: i64,
     ) -> Result<ApplicationRow, StoreError> {
         let sql = format!(
             "UPDATE applications SET name = $1, description = $2, token_validity = $3, \
-             updated_at = $4 WHERE id = $5 RETURNING {COLUMNS}"
+             updated_at = $4, revision = revision + 1 WHERE id = $5 AND revision = $6 \
+             RETURNING {COLUMNS}"
         );
         Ok(sqlx::query_as(&sql)
             .bind(name)
@@ -69,6 +77,7 @@ impl Store {
             .bind(token_validity)
             .bind(now)
             .bind(id)
+            .bind(revision)
             .fetch_one(&self.pool)
             .await?)
     }

@@ -140,7 +140,7 @@ async fn read_users(
     let mut users = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let sql = format!(
-            "SELECT id, locked, roles FROM users WHERE id IN ({})",
+            "SELECT id, locked, roles, is_admin FROM users WHERE id IN ({})",
             super::markers(tx, 1, chunk.len())
         );
         let keep = super::keep_prepared(chunk.len(), IDS_PER_STATEMENT);
@@ -151,7 +151,11 @@ async fn read_users(
         for row in q.fetch_all(&mut **tx).await? {
             let standing = UserStanding {
                 locked: row.try_get::<i64, _>(1)? != 0,
-                roles: row.try_get(2)?,
+                roles: crate::domain::api::RoleSet::held(
+                    &row.try_get::<String, _>(2)?,
+                    row.try_get::<i64, _>(3)? != 0,
+                )
+                .to_string(),
             };
             users.insert(row.try_get(0)?, standing);
         }

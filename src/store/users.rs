@@ -18,6 +18,13 @@ pub struct UserRow {
     pub roles: String,
 }
 
+impl UserRow {
+    /// The roles that decide which restricted scopes this user may be granted.
+    pub fn held_roles(&self) -> crate::domain::api::RoleSet {
+        crate::domain::api::RoleSet::held(&self.roles, self.is_admin != 0)
+    }
+}
+
 impl std::fmt::Debug for UserRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserRow")

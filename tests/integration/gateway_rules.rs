@@ -144,7 +144,7 @@ async fn unknown_paths_and_methods_are_404_and_405(b: Backend) {
     // Unpublished APIs are not routed.
     f.app
         .services
-        .set_published(&f.api_id, false)
+        .set_published(&f.api_id, false, None)
         .await
         .unwrap();
     assert_eq!(f.call("GET", "/menu", Some(&token)).await.status(), 404);

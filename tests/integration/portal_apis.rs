@@ -187,7 +187,10 @@ async fn developers_cannot_manage_apis_or_subscribe_others_applications(b: Backe
         .error()
         .is_none());
     let api = app.services.apis(false).await.unwrap().remove(0).api;
-    app.services.set_published(&api.id, true).await.unwrap();
+    app.services
+        .set_published(&api.id, true, None)
+        .await
+        .unwrap();
     app.user("other", "other-password-1").await;
     let theirs = app.client("other", "password").await;
     let attempt = dev

@@ -97,13 +97,25 @@ async fn applications_are_owned_unique_and_deleted_with_their_tokens(b: Backend)
         Err(StoreError::Conflict(_))
     ));
     let a2 = s
-        .update_application(&a.id, "App 2", "", None, 200)
+        .update_application(&a.id, "App 2", "", None, 200, a.revision)
         .await
         .unwrap();
     assert_eq!(
-        (a2.name.as_str(), a2.token_validity, a2.updated_at),
-        ("App 2", None, 200)
+        (
+            a2.name.as_str(),
+            a2.token_validity,
+            a2.updated_at,
+            a2.revision
+        ),
+        ("App 2", None, 200, a.revision + 1)
     );
+    // A write over a revision that is gone changes nothing.
+    assert!(matches!(
+        s.update_application(&a.id, "App 3", "", None, 300, a.revision)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(s.application(&a.id).await.unwrap().name, "App 2");
     assert_eq!(s.applications_of(&u.id).await.unwrap().len(), 1);
     s.issue_token(&token("t1", &a.id, "f1"), &event(&a.id, "issued"))
         .await

@@ -290,7 +290,7 @@ async fn token_lifetime_comes_from_the_key_then_the_application(b: Backend) {
     };
     let timed = app
         .services
-        .update_application(&owner, &c.app_id, input)
+        .update_application(&owner, &c.app_id, input, None)
         .await
         .unwrap();
     assert_eq!(timed.token_validity, Some(600));

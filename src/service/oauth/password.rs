@@ -2,7 +2,6 @@
 
 use super::issue::Subject;
 use super::{OAuthError, Services, TokenRequest, TokenResponse};
-use crate::domain::api::RoleSet;
 use crate::domain::GrantType;
 use crate::service::ServiceError;
 use crate::store::KeyRow;
@@ -30,8 +29,7 @@ impl Services {
         };
 
         let signer = self.access_signer(key).await?;
-        let roles = RoleSet::parse(&user.roles).unwrap_or_default();
-        let scopes = requested.grant(Some(&roles));
+        let scopes = requested.grant(Some(&user.held_roles()));
         let subject = Subject {
             id: &user.id,
             username: &user.username,

@@ -62,7 +62,7 @@ pub async fn fixture(b: Db, tweak: impl Fn(&mut Config) + Clone) -> Option<Fixtu
     ] {
         s.add_resource(&api.id, method, path, scopes).await.unwrap();
     }
-    s.set_published(&api.id, true).await.unwrap();
+    s.set_published(&api.id, true, None).await.unwrap();
     app.user("dev", "dev-password-1").await;
     let client = app
         .client("dev", "password,refresh_token,client_credentials")
@@ -145,7 +145,7 @@ impl Fixture {
             .await
             .unwrap();
         s.add_resource(&api.id, "GET", "/*", "").await.unwrap();
-        s.set_published(&api.id, true).await.unwrap();
+        s.set_published(&api.id, true, None).await.unwrap();
         let dev = s.user("dev").await.unwrap();
         s.subscribe(&dev, &self.client.app_id, &api.id)
             .await

@@ -4,6 +4,7 @@ pub mod browser;
 pub mod db;
 pub mod gateway;
 pub mod process;
+pub mod rest;
 pub mod split;
 
 pub use app::{spawn_app, TestApp};
