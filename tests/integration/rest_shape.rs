@@ -42,6 +42,17 @@ async fn every_failure_has_one_json_shape(b: Backend) {
     )
     .await;
     assert_error(status, &body, 400, "invalid_body");
+    // An oversized body is refused whole, in the same shape.
+    let huge = format!("{{\"name\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let res = api
+        .request(Method::POST, "/api/v1/applications")
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = answer(res).await;
+    assert_error(status, &body, 413, "payload_too_large");
     for query in ["limit=0", "limit=1000", "limit=many", "cursor=%25%25"] {
         let (status, body) = api.get(&format!("/api/v1/applications?{query}")).await;
         assert_eq!(status, 400, "{query}: {body}");

@@ -20,7 +20,7 @@ mod tokens;
 use crate::domain::api_scope::ApiScope;
 use crate::server::state::AppState;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use error::ApiError;
 use std::sync::Arc;
@@ -116,6 +116,37 @@ async fn document(Extension(doc): Extension<Arc<String>>) -> impl IntoResponse {
     )
 }
 
+/// The largest REST request body: room for an OpenAPI document, far below memory trouble.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Bounds request bodies, answering an oversized one in the API's error shape.
+async fn limit_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use crate::http::body::{closing, read_bounded, BodyError};
+    let (parts, body) = req.into_parts();
+    match read_bounded(&parts.headers, body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+            next.run(req).await
+        }
+        Err(BodyError::TooLarge) => closing(
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+            )
+            .into_response(),
+        ),
+        Err(BodyError::Broken) => closing(
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                "the body could not be read",
+            )
+            .into_response(),
+        ),
+    }
+}
+
 async fn no_such_endpoint() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -137,7 +168,8 @@ pub fn routes() -> Router<AppState> {
             )
         })
         .route(OPENAPI_PATH, axum::routing::get(document))
-        .layer(Extension(Arc::new(json)));
+        .layer(Extension(Arc::new(json)))
+        .layer(axum::middleware::from_fn(limit_bodies));
     Router::new()
         .nest("/api/v1", Router::new().fallback(no_such_endpoint))
         .merge(api)
