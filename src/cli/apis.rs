@@ -3,7 +3,7 @@
 use super::admin::cli_audited;
 use super::args::Output;
 use crate::domain::audit::Action;
-use crate::service::{ApiDetail, ApiInput, Services};
+use crate::service::{ApiDetail, ApiInput, ImportRequest, Services};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
@@ -53,6 +53,26 @@ pub enum ApiCommand {
     /// Remove it from the portal and the gateway; subscriptions are kept
     Unpublish {
         id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Create or update an API from an OpenAPI 3.0/3.1 document (JSON or YAML): prints
+    /// what changes, then applies it unless --dry-run. Any problem applies nothing.
+    Import {
+        /// The document's file
+        file: std::path::PathBuf,
+        /// The API to update; without it a new API is created
+        #[arg(long)]
+        api: Option<String>,
+        /// The gateway path (required for a new API; empty keeps the API's)
+        #[arg(long, default_value = "")]
+        context: String,
+        /// Empty: the API's current backend, else the document's first server URL
+        #[arg(long, default_value = "")]
+        backend: String,
+        /// Only show what would change
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         out: Output,
     },
@@ -129,6 +149,24 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
                 format!("Added {} {} ({})", r.method, r.path, r.id),
             );
         }
+        ApiCommand::Import {
+            file,
+            api,
+            context,
+            backend,
+            dry_run,
+            out,
+        } => {
+            let document = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let req = ImportRequest {
+                api_id: api,
+                context,
+                backend_url: backend,
+                document,
+            };
+            import(s, &req, dry_run, out).await?
+        }
         ApiCommand::Publish { id, out } => publish(s, &id, true, out).await?,
         ApiCommand::Unpublish { id, out } => publish(s, &id, false, out).await?,
         ApiCommand::List { out } => {
@@ -146,6 +184,56 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
             out.print(Value::Array(apis.iter().map(describe).collect()), text);
         }
     }
+    Ok(())
+}
+
+async fn import(
+    s: &Services,
+    req: &ImportRequest,
+    dry_run: bool,
+    out: Output,
+) -> anyhow::Result<()> {
+    let plan = s.plan_import(req).await?;
+    let changes: Vec<String> = plan.changes.iter().map(|c| c.line()).collect();
+    let mut text: Vec<String> = changes.clone();
+    text.extend(plan.new_scopes.iter().map(|(n, _)| format!("+ scope {n}")));
+    text.extend(plan.warnings.iter().map(|w| format!("! {w}")));
+    if !plan.problems.is_empty() {
+        text.extend(plan.problems.iter().map(|p| format!("✗ {p}")));
+        out.print(
+            json!({"applied": false, "problems": plan.problems, "warnings": plan.warnings}),
+            text.join("\n"),
+        );
+        anyhow::bail!(
+            "the document has {} problem(s); nothing was applied",
+            plan.problems.len()
+        );
+    }
+    let applied = if dry_run {
+        None
+    } else {
+        let target = req.api_id.clone().unwrap_or_else(|| "new API".into());
+        let done = s.apply_import(req, None).await;
+        Some(cli_audited(s, Action::ApiImported, &target, done).await?)
+    };
+    if let Some(api) = &applied {
+        text.push(format!(
+            "Imported {} {} at {} ({})",
+            api.name, api.version, api.context, api.id
+        ));
+    } else {
+        text.push("Dry run: nothing was applied".into());
+    }
+    out.print(
+        json!({
+            "applied": applied.is_some(),
+            "id": applied.as_ref().map(|a| a.id.clone()),
+            "changes": changes,
+            "new_scopes": plan.new_scopes.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            "warnings": plan.warnings,
+        }),
+        text.join("\n"),
+    );
     Ok(())
 }
 

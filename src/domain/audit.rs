@@ -24,6 +24,7 @@ pub enum Action {
     ApiUpdated,
     ApiPublished,
     ApiUnpublished,
+    ApiImported,
     ApiDeleted,
     ResourceAdded,
     ResourceRemoved,
@@ -34,7 +35,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::SignIn,
         Action::SignUp,
         Action::SelfSignupSwitched,
@@ -51,6 +52,7 @@ impl Action {
         Action::ApiUpdated,
         Action::ApiPublished,
         Action::ApiUnpublished,
+        Action::ApiImported,
         Action::ApiDeleted,
         Action::ResourceAdded,
         Action::ResourceRemoved,
@@ -79,6 +81,7 @@ impl Action {
             Action::ApiUpdated => "api.update",
             Action::ApiPublished => "api.publish",
             Action::ApiUnpublished => "api.unpublish",
+            Action::ApiImported => "api.import",
             Action::ApiDeleted => "api.delete",
             Action::ResourceAdded => "api.resource_add",
             Action::ResourceRemoved => "api.resource_remove",

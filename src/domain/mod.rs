@@ -11,6 +11,11 @@ pub mod backend;
 mod error;
 mod grant;
 mod key_type;
+pub mod openapi;
+pub mod openapi_diff;
+mod openapi_parts;
+#[cfg(test)]
+mod openapi_tests;
 pub mod path;
 pub mod pkce;
 pub mod redirect_uri;

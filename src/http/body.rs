@@ -17,6 +17,10 @@ pub const DRAIN_BYTES: usize = 8 * 1024 * 1024;
 pub const DRAIN_TIME: Duration = Duration::from_secs(10);
 /// The portal's form posts: a few fields, never near this.
 pub const PORTAL_FORM_BYTES: usize = 64 * 1024;
+/// The one form that carries a file: an OpenAPI document (2 MiB) and its few fields.
+pub const UPLOAD_FORM_BYTES: usize = crate::service::MAX_DOCUMENT_BYTES + PORTAL_FORM_BYTES;
+/// Where that form posts.
+pub const UPLOAD_PATH: &str = "/api/upload_import";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum BodyError {
@@ -101,8 +105,13 @@ pub async fn limit_form_posts(
     {
         return next.run(req).await;
     }
+    let max = if path == UPLOAD_PATH {
+        UPLOAD_FORM_BYTES
+    } else {
+        PORTAL_FORM_BYTES
+    };
     let (parts, body) = req.into_parts();
-    match read_bounded(&parts.headers, body, PORTAL_FORM_BYTES).await {
+    match read_bounded(&parts.headers, body, max).await {
         Ok(bytes) => {
             next.run(axum::extract::Request::from_parts(parts, Body::from(bytes)))
                 .await

@@ -26,6 +26,19 @@ pub(crate) fn api_view(d: crate::service::ApiDetail, with_backend: bool) -> ApiV
                 method: r.method,
                 path: r.path,
                 scopes: r.scopes.split_whitespace().map(str::to_owned).collect(),
+                summary: r.summary,
+                parameters: serde_json::from_str::<Vec<crate::domain::openapi::Param>>(
+                    &r.parameters,
+                )
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| super::ParamView {
+                    name: p.name,
+                    location: p.location,
+                    required: p.required,
+                    description: p.description,
+                })
+                .collect(),
             })
             .collect(),
     }

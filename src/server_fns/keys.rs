@@ -39,7 +39,7 @@ fn endpoints() -> super::Endpoints {
 /// Keeps a value for the page after a plain form post's redirect; JavaScript callers get
 /// it in the response instead.
 #[cfg(feature = "ssr")]
-async fn flash_if_plain_post(flash: Flash) {
+pub(super) async fn flash_if_plain_post(flash: Flash) {
     if cx::is_plain_form_post() {
         if let (Some(session), Ok(services)) = (cx::session_cookie(), cx::services()) {
             // The keys or token exist either way; a lost flash means regenerating.
@@ -97,6 +97,7 @@ pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, Ap
                 | Flash::Token {
                     app_id, key_type, ..
                 } => mine(app_id, key_type),
+                Flash::Tried { .. } => false,
             })
             .await?
         {
@@ -124,7 +125,7 @@ pub async fn load_key_tab(app_id: String, key_type: String) -> Result<KeyTab, Ap
                     expires_in,
                 })
             }
-            None => {}
+            Some(Flash::Tried { .. }) | None => {}
         }
     }
     // The scopes worth asking for: those of the APIs this application subscribes to.

@@ -3,6 +3,8 @@
 //! server and call `service::`.
 
 pub mod admin;
+pub mod api_import;
+pub mod api_page;
 pub mod apis;
 pub mod apps;
 pub mod auth;
@@ -11,10 +13,14 @@ pub mod authorize;
 pub mod context;
 mod error;
 pub mod keys;
+#[cfg(feature = "ssr")]
+mod multipart;
 pub mod stats;
 pub mod subscriptions;
 pub mod tokens;
 mod views;
+mod views_api;
 
 pub use error::AppError;
 pub use views::*;
+pub use views_api::*;

@@ -152,6 +152,8 @@ pub struct ResourceView {
     pub path: String,
     /// Any one of these lets a token through; empty: no scope needed.
     pub scopes: Vec<String>,
+    pub summary: String,
+    pub parameters: Vec<super::ParamView>,
 }
 
 /// An API as admins and developers see it. Developers never see the backend URL.

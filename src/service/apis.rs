@@ -45,7 +45,7 @@ fn check_backend(raw: &str, policy: &BackendPolicy) -> Result<String, Validation
 }
 
 impl ApiInput {
-    fn validated(&self, policy: &BackendPolicy) -> Result<ApiInput, ValidationError> {
+    pub(super) fn validated(&self, policy: &BackendPolicy) -> Result<ApiInput, ValidationError> {
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 70 || name.chars().any(char::is_control) {
             return Err(ValidationError::new(
@@ -77,7 +77,7 @@ impl ApiInput {
     }
 }
 
-fn clash(e: StoreError) -> ServiceError {
+pub(super) fn clash(e: StoreError) -> ServiceError {
     match e {
         StoreError::Conflict(_) => ValidationError::new(
             "context",
@@ -217,6 +217,8 @@ impl Services {
             method: method.to_owned(),
             path: path.as_str().to_owned(),
             scopes: scopes.to_string(),
+            summary: String::new(),
+            parameters: "[]".into(),
         };
         let row = self
             .store

@@ -32,6 +32,12 @@ pub enum Flash {
         scope: String,
         expires_in: i64,
     },
+    /// A Try It call's outcome on an API's page, serialised by the page (it may hold the
+    /// token Portico got for the call).
+    Tried {
+        api_id: String,
+        outcome: SecretString,
+    },
 }
 
 /// The sealed form of a [`Flash`]: plain strings, serialised only to be sealed.
@@ -45,6 +51,7 @@ enum Stored {
         scope: String,
         expires_in: i64,
     },
+    Tried([String; 2]),
 }
 
 impl From<&Flash> for Stored {
@@ -76,6 +83,7 @@ impl From<&Flash> for Stored {
                 scope: scope.clone(),
                 expires_in: *expires_in,
             },
+            Flash::Tried { api_id, outcome } => Stored::Tried([api_id.clone(), plain(outcome)]),
         }
     }
 }
@@ -102,6 +110,10 @@ impl From<Stored> for Flash {
                 refresh_token: refresh_token.map(Into::into),
                 scope,
                 expires_in,
+            },
+            Stored::Tried([api_id, outcome]) => Flash::Tried {
+                api_id,
+                outcome: outcome.into(),
             },
         }
     }

@@ -2,7 +2,8 @@
 //! and authorization codes that can no longer be used or refreshed (kept a day longer
 //! for introspection answers, replay detection and support questions). Closed days of
 //! token events are rolled up for statistics, and raw events older than the configured
-//! retention are deleted once rolled up; audit events past theirs.
+//! retention are deleted once rolled up; audit events past theirs; OpenAPI import drafts
+//! after a day.
 
 use super::Services;
 use std::time::Duration;
@@ -14,8 +15,12 @@ impl Services {
     /// One clean-up pass; returns (sessions, tokens, events) deleted.
     pub async fn housekeeping(&self) -> Result<(u64, u64, u64), super::ServiceError> {
         let now = self.clock.now();
-        let sessions =
-            self.store.delete_expired_sessions(now).await? + self.purge_flashes().await?;
+        let sessions = self.store.delete_expired_sessions(now).await?
+            + self.purge_flashes().await?
+            + self
+                .store
+                .purge_import_drafts(now - super::IMPORT_DRAFT_TTL)
+                .await?;
         // Spent or expired codes are kept as long as the tokens they could have led to
         // may be asked about, so a late replay still finds what to revoke.
         let tokens = self.store.purge_expired_tokens(now - TOKEN_GRACE).await?

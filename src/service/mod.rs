@@ -2,6 +2,8 @@
 
 mod accounts;
 pub mod api_access;
+mod api_import;
+mod api_import_drafts;
 mod apis;
 mod applications;
 pub mod audit;
@@ -28,9 +30,12 @@ mod subscriptions;
 pub mod throttle;
 mod throttle_state;
 pub mod throttle_sync;
+pub mod try_it;
 mod ttl_cache;
 
 pub use accounts::{Bootstrap, PasswordPolicy};
+pub use api_import::{ImportPlan, ImportRequest, MAX_DOCUMENT_BYTES};
+pub use api_import_drafts::IMPORT_DRAFT_TTL;
 pub use apis::{ApiDetail, ApiInput};
 pub use applications::ApplicationInput;
 pub use calls::CallRecorder;

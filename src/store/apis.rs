@@ -27,55 +27,33 @@ pub struct ResourceRow {
     pub path: String,
     /// Space-separated scope names; any one suffices. Empty: no scope needed.
     pub scopes: String,
+    /// What it does, from an imported OpenAPI document; empty when added by hand.
+    pub summary: String,
+    /// A JSON array of `domain::openapi::Param`.
+    pub parameters: String,
 }
 
 const API_COLUMNS: &str = "id, name, version, context, backend_url, description, published, \
     created_at, updated_at, revision";
 const API_INSERTED: &str =
     "id, name, version, context, backend_url, description, published, created_at, updated_at";
-const RESOURCE_COLUMNS: &str = "id, api_id, method, path, scopes";
+const RESOURCE_COLUMNS: &str = "id, api_id, method, path, scopes, summary, parameters";
 
 impl Store {
     pub async fn insert_api(&self, api: &ApiRow) -> Result<ApiRow, StoreError> {
-        let sql = format!(
-            "INSERT INTO apis ({API_INSERTED}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING {API_COLUMNS}"
-        );
-        Ok(sqlx::query_as(&sql)
-            .bind(&api.id)
-            .bind(&api.name)
-            .bind(&api.version)
-            .bind(&api.context)
-            .bind(&api.backend_url)
-            .bind(&api.description)
-            .bind(api.published)
-            .bind(api.created_at)
-            .bind(api.updated_at)
-            .fetch_one(&self.pool)
-            .await?)
+        let mut tx = self.pool.begin().await?;
+        let row = insert_api(&mut tx, api).await?;
+        tx.commit().await?;
+        Ok(row)
     }
 
     /// Saves every field but the id and creation time if the API is still at
     /// `api.revision`; `NotFound` if it changed or went since it was read.
     pub async fn update_api(&self, api: &ApiRow) -> Result<(), StoreError> {
-        changed(
-            sqlx::query(
-                "UPDATE apis SET name = $2, version = $3, context = $4, backend_url = $5, \
-             description = $6, published = $7, updated_at = $8, revision = revision + 1 \
-             WHERE id = $1 AND revision = $9",
-            )
-            .bind(&api.id)
-            .bind(&api.name)
-            .bind(&api.version)
-            .bind(&api.context)
-            .bind(&api.backend_url)
-            .bind(&api.description)
-            .bind(api.published)
-            .bind(api.updated_at)
-            .bind(api.revision)
-            .execute(&self.pool)
-            .await?,
-        )
+        let mut tx = self.pool.begin().await?;
+        update_api(&mut tx, api).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn delete_api(&self, id: &str) -> Result<(), StoreError> {
@@ -105,19 +83,8 @@ impl Store {
 
     /// Adds a resource and moves its API to the next revision, together.
     pub async fn insert_resource(&self, r: &ResourceRow) -> Result<ResourceRow, StoreError> {
-        let sql = format!(
-            "INSERT INTO api_resources ({RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5) \
-             RETURNING {RESOURCE_COLUMNS}"
-        );
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query_as(&sql)
-            .bind(&r.id)
-            .bind(&r.api_id)
-            .bind(&r.method)
-            .bind(&r.path)
-            .bind(&r.scopes)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row = insert_resource(&mut tx, r).await?;
         next_revision(&mut tx, &r.api_id).await?;
         tx.commit().await?;
         Ok(row)
@@ -232,6 +199,72 @@ impl Store {
             .fetch_all(&self.pool)
             .await?)
     }
+}
+
+pub(super) async fn insert_api(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    api: &ApiRow,
+) -> Result<ApiRow, StoreError> {
+    let sql = format!(
+        "INSERT INTO apis ({API_INSERTED}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING {API_COLUMNS}"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(&api.id)
+        .bind(&api.name)
+        .bind(&api.version)
+        .bind(&api.context)
+        .bind(&api.backend_url)
+        .bind(&api.description)
+        .bind(api.published)
+        .bind(api.created_at)
+        .bind(api.updated_at)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+pub(super) async fn update_api(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    api: &ApiRow,
+) -> Result<(), StoreError> {
+    changed(
+        sqlx::query(
+            "UPDATE apis SET name = $2, version = $3, context = $4, backend_url = $5, \
+             description = $6, published = $7, updated_at = $8, revision = revision + 1 \
+             WHERE id = $1 AND revision = $9",
+        )
+        .bind(&api.id)
+        .bind(&api.name)
+        .bind(&api.version)
+        .bind(&api.context)
+        .bind(&api.backend_url)
+        .bind(&api.description)
+        .bind(api.published)
+        .bind(api.updated_at)
+        .bind(api.revision)
+        .execute(&mut **tx)
+        .await?,
+    )
+}
+
+pub(super) async fn insert_resource(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    r: &ResourceRow,
+) -> Result<ResourceRow, StoreError> {
+    let sql = format!(
+        "INSERT INTO api_resources ({RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         RETURNING {RESOURCE_COLUMNS}"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(&r.id)
+        .bind(&r.api_id)
+        .bind(&r.method)
+        .bind(&r.path)
+        .bind(&r.scopes)
+        .bind(&r.summary)
+        .bind(&r.parameters)
+        .fetch_one(&mut **tx)
+        .await?)
 }
 
 async fn next_revision(

@@ -2,6 +2,7 @@
 //! PostgreSQL. Statements are portable SQL (`$n` placeholders, `RETURNING`, `ON CONFLICT`,
 //! times as integer epoch seconds, ids as text); only the migrations exist twice.
 
+mod api_import;
 mod apis;
 mod applications;
 mod audit;
@@ -28,6 +29,7 @@ mod tokens;
 pub mod transfer;
 mod users;
 
+pub use api_import::ImportDraftRow;
 pub use apis::{ApiRow, ResourceRow};
 pub use applications::{ApplicationRow, ApplicationWithOwner};
 pub use authorization_codes::{CodeRow, Spent};

@@ -11,9 +11,12 @@ use std::collections::BTreeMap;
 enum Kind {
     Text,
     Int,
+    /// Text added after the first export format: documents from before it lack the
+    /// column, which then takes this value.
+    Later(&'static str),
 }
 
-use Kind::{Int, Text};
+use Kind::{Int, Later, Text};
 
 /// A table and its columns, in the order rows must be written (parents first).
 struct Table {
@@ -108,6 +111,8 @@ const TABLES: [Table; 7] = [
             ("method", Text),
             ("path", Text),
             ("scopes", Text),
+            ("summary", Later("")),
+            ("parameters", Later("[]")),
         ],
         order_by: "api_id, id",
     },
@@ -151,7 +156,7 @@ impl Store {
                 let mut object = Map::new();
                 for (i, (column, kind)) in table.columns.iter().enumerate() {
                     let value = match kind {
-                        Text => row.try_get::<Option<String>, _>(i)?.map(Value::from),
+                        Text | Later(_) => row.try_get::<Option<String>, _>(i)?.map(Value::from),
                         Int => row.try_get::<Option<i64>, _>(i)?.map(Value::from),
                     };
                     object.insert((*column).into(), value.unwrap_or(Value::Null));
@@ -205,7 +210,11 @@ impl Store {
             for (n, row) in rows.iter().enumerate() {
                 let mut query = sqlx::query(&sql);
                 for (column, kind) in table.columns {
-                    let value = row.get(*column).unwrap_or(&Value::Null);
+                    let absent = match kind {
+                        Later(default) => Value::from(*default),
+                        _ => Value::Null,
+                    };
+                    let value = row.get(*column).unwrap_or(&absent);
                     let wrong = || {
                         invalid(
                             table.name,
@@ -214,10 +223,10 @@ impl Store {
                     };
                     query = match (kind, value) {
                         (_, Value::Null) => match kind {
-                            Text => query.bind(None::<String>),
+                            Text | Later(_) => query.bind(None::<String>),
                             Int => query.bind(None::<i64>),
                         },
-                        (Text, Value::String(s)) => query.bind(s.clone()),
+                        (Text | Later(_), Value::String(s)) => query.bind(s.clone()),
                         (Int, Value::Number(v)) => query.bind(v.as_i64().ok_or_else(wrong)?),
                         _ => return Err(wrong()),
                     };

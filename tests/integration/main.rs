@@ -3,6 +3,8 @@
 
 mod support;
 
+mod api_import;
+mod api_portal;
 mod audit_log;
 mod authorization_code;
 mod authorization_code_rules;

@@ -216,8 +216,16 @@ async fn scopes_exist_and_default_is_seeded(b: Backend) {
         .collect();
     assert_eq!(
         names,
-        ["default", "openid", "read"],
-        "default and openid are built in"
+        [
+            "apim:admin",
+            "apim:api_manage",
+            "apim:app_manage",
+            "apim:subscribe",
+            "default",
+            "openid",
+            "read"
+        ],
+        "default, openid and the REST API's scopes are built in"
     );
     let mut existing = s.scopes_named(&["read", "nope", "default"]).await.unwrap();
     existing.sort_by(|a, b| a.name.cmp(&b.name));

@@ -177,6 +177,13 @@ async fn discovery_metadata_lists_endpoints_grants_and_auth_methods() {
     assert_eq!(meta["authorization_response_iss_parameter_supported"], true);
     assert_eq!(
         meta["scopes_supported"],
-        serde_json::json!(["default", "openid"])
+        serde_json::json!([
+            "apim:admin",
+            "apim:api_manage",
+            "apim:app_manage",
+            "apim:subscribe",
+            "default",
+            "openid"
+        ])
     );
 }

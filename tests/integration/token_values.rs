@@ -68,16 +68,23 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
         now,
     };
     let user = store.insert_user(user).await.unwrap();
-    let app = store
-        .insert_application(&user.id, "Legacy", "", None, now)
-        .await
-        .unwrap();
     // Written as that release wrote them: its columns, not today's.
     let url = match b {
         Backend::Sqlite => format!("{}?mode=rwc", db.url),
         _ => db.url.clone(),
     };
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let app_id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO applications (id, owner_id, name, description, token_validity, \
+         created_at, updated_at) VALUES ($1, $2, 'Legacy', '', NULL, $3, $3)",
+    )
+    .bind(&app_id)
+    .bind(&user.id)
+    .bind(now)
+    .execute(&pool)
+    .await
+    .unwrap();
     let (secret, consumer_key) = (random_token(), "legacy-client".to_owned());
     sqlx::query(
         "INSERT INTO app_keys (consumer_key, app_id, key_type, secret_digest, grant_types, \
@@ -85,7 +92,7 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
          VALUES ($1, $2, 'production', $3, 'password,refresh_token', NULL, $4, $4)",
     )
     .bind(&consumer_key)
-    .bind(&app.id)
+    .bind(&app_id)
     .bind(digest(&secret))
     .bind(now)
     .execute(&pool)
@@ -103,7 +110,7 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
     .bind(digest(&access))
     .bind(digest(&refresh))
     .bind(&consumer_key)
-    .bind(&app.id)
+    .bind(&app_id)
     .bind(&user.id)
     .bind(&user.username)
     .bind(now)
@@ -115,7 +122,7 @@ async fn earlier_release_data(db: &TestDb, b: Backend) -> (Client, String, Strin
     pool.close().await;
     store.close().await;
     let client = Client {
-        app_id: app.id,
+        app_id,
         id: consumer_key,
         secret,
     };

@@ -37,13 +37,16 @@ pub fn PostForm(
     action: &'static str,
     #[prop(optional)] class: &'static str,
     #[prop(optional, into)] label: Option<String>,
+    /// `multipart/form-data` for the forms whose server function reads multipart.
+    #[prop(optional)]
+    enctype: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let csrf = use_context::<SessionInfo>()
         .map(|s| s.csrf)
         .unwrap_or_default();
     view! {
-        <form method="post" action=action class=class aria-label=label>
+        <form method="post" action=action class=class aria-label=label enctype=enctype>
             <FormError path=action/>
             <input type="hidden" name="csrf" value=csrf/>
             {children()}

@@ -26,6 +26,7 @@ pub fn AdminApis() -> impl IntoView {
             <div class="grid two">
                 <section class="card" aria-labelledby="api-list">
                     <h2 id="api-list">"APIs"</h2>
+                    <p><a class="button ghost small" href="/admin/import">"Import an OpenAPI document"</a></p>
                     <Suspense fallback=|| "Loading…">
                         {move || Suspend::new(async move {
                             match apis.await {
@@ -136,6 +137,8 @@ fn ApiBody(api: ApiView) -> impl IntoView {
         <Title text=title/>
         <p class="crumbs"><a href="/admin/apis">"APIs"</a> " / " {crumb}</p>
         <Notice param="saved" text="Saved. The gateway uses it at once."/>
+        <Notice param="imported" text="Imported. The API's resources now follow the document."/>
+        <p><a class="button ghost small" href=format!("/admin/import?api={}", api.id)>"Re-import from an OpenAPI document"</a></p>
         <section class="card">
             <h2>"Publication"</h2>
             <p>{status}</p>

@@ -71,7 +71,7 @@ fn ApiCard(
     let select_id = format!("app-for-{}", api.id);
     view! {
         <section class="card api" aria-labelledby=labelled_by>
-            <h2 id=heading>{api.name.clone()} " " <span class="muted">{api.version.clone()}</span></h2>
+            <h2 id=heading><a href=format!("/apis/{}", api.id)>{api.name.clone()}</a> " " <span class="muted">{api.version.clone()}</span></h2>
             {(!api.description.is_empty()).then(|| view! { <p>{api.description.clone()}</p> })}
             <p>"Base URL: " <code>{base}</code></p>
             <Resources resources=api.resources.clone()/>

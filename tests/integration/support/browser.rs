@@ -94,12 +94,35 @@ impl Browser {
     }
 
     pub async fn post_raw(&self, from: &str, function: &str, form: &[(&str, &str)]) -> Posted {
-        let res = self
-            .http
-            .post(format!("{}/api/{function}", self.base))
+        let req = self.http.post(format!("{}/api/{function}", self.base));
+        Self::posted(req.form(form), &format!("{}{from}", self.base)).await
+    }
+
+    /// Posts a `multipart/form-data` form (with its CSRF token) as a page at `from`
+    /// would; `file` is `(field, file name, content)`.
+    pub async fn post_multipart(
+        &self,
+        from: &str,
+        function: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, Vec<u8>)>,
+    ) -> Posted {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf().await);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((field, name, bytes)) = file {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+            form = form.part(field.to_owned(), part);
+        }
+        let req = self.http.post(format!("{}/api/{function}", self.base));
+        Self::posted(req.multipart(form), &format!("{}{from}", self.base)).await
+    }
+
+    async fn posted(req: reqwest::RequestBuilder, referer: &str) -> Posted {
+        let res = req
             .header(header::ACCEPT, "text/html,application/xhtml+xml")
-            .header(header::REFERER, format!("{}{from}", self.base))
-            .form(form)
+            .header(header::REFERER, referer)
             .send()
             .await
             .unwrap();
