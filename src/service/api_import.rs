@@ -165,11 +165,11 @@ impl Services {
     }
 
     /// Applies the document: all of it, or nothing when it has problems. With
-    /// `expected_revision`, only while the API is still at that revision.
+    /// `expected`, only while the API is still at one of those revisions.
     pub async fn apply_import(
         &self,
         req: &ImportRequest,
-        expected_revision: Option<i64>,
+        expected: Option<&[i64]>,
     ) -> Result<ApiRow, ServiceError> {
         let plan = self.plan_import(req).await?;
         let input = match (&plan.input, plan.problems.len()) {
@@ -196,7 +196,7 @@ impl Services {
         };
         let now = self.clock.now();
         let api = match &plan.target {
-            Some(old) if expected_revision.is_some_and(|r| r != old.revision) => {
+            Some(old) if expected.is_some_and(|r| !r.contains(&old.revision)) => {
                 return Err(ServiceError::Stale("API"))
             }
             Some(old) => ApiRow {

@@ -71,7 +71,9 @@ impl Services {
         expected_revision: Option<i64>,
     ) -> Result<ApiRow, ServiceError> {
         let req = self.import_draft(user, id).await?;
-        let api = self.apply_import(&req, expected_revision).await?;
+        let api = self
+            .apply_import(&req, expected_revision.as_ref().map(std::slice::from_ref))
+            .await?;
         // Already applied by a double submit, or purged: the API is written either way.
         let _ = self.store.delete_import_draft(id).await;
         Ok(api)

@@ -95,7 +95,7 @@ async fn the_petstore_sample_imports_and_a_reimport_shows_its_changes(b: Backend
             "+ GET /pet/count (any token)",
         ]
     );
-    let stale = s.apply_import(&again, Some(api.revision - 1)).await;
+    let stale = s.apply_import(&again, Some(&[api.revision - 1])).await;
     assert!(
         matches!(stale, Err(ServiceError::Stale("API"))),
         "{stale:?}"
@@ -105,7 +105,7 @@ async fn the_petstore_sample_imports_and_a_reimport_shows_its_changes(b: Backend
         19,
         "a stale apply writes nothing"
     );
-    let updated = s.apply_import(&again, Some(api.revision)).await.unwrap();
+    let updated = s.apply_import(&again, Some(&[api.revision])).await.unwrap();
     assert_eq!(updated.revision, api.revision + 1);
     let now = resources(&app, &api.id).await;
     assert_eq!(now.len(), 19);

@@ -185,3 +185,54 @@ fn keys_generate_registers_callback_urls_and_public_clients() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("https"));
 }
+
+#[test]
+fn api_import_dry_runs_applies_and_refuses_a_broken_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let doc = d.join("petstore.yaml");
+    std::fs::write(&doc, crate::api_import::PETSTORE).unwrap();
+    let doc = doc.to_str().unwrap();
+    let base = [
+        "api",
+        "import",
+        doc,
+        "--context",
+        "/petstore",
+        "--backend",
+        "http://127.0.0.1:9",
+    ];
+    let dry = admin_json(d, &[&base[..], &["--dry-run", "--json"]].concat(), "");
+    assert_eq!(dry["applied"], false);
+    assert_eq!(dry["changes"].as_array().unwrap().len(), 19);
+    let done = admin_json(d, &[&base[..], &["--json"]].concat(), "");
+    assert_eq!(done["applied"], true);
+    assert_eq!(
+        done["new_scopes"],
+        serde_json::json!(["read:pets", "write:pets"])
+    );
+    let id = done["id"].as_str().unwrap().to_owned();
+    let listed = admin_json(d, &["api", "list", "--json"], "");
+    assert_eq!(listed[0]["resources"].as_array().unwrap().len(), 19);
+
+    let broken = d.join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"openapi": "3.0.0", "info": {"version": "1"}, "paths": {}}"#,
+    )
+    .unwrap();
+    let out = crate::support::process::command(d)
+        .args(["api", "import", broken.to_str().unwrap(), "--api", &id])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("✗ info.title: missing"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was applied"));
+    let listed = admin_json(d, &["api", "list", "--json"], "");
+    assert_eq!(
+        listed[0]["resources"].as_array().unwrap().len(),
+        19,
+        "unchanged"
+    );
+}

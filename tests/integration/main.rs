@@ -30,6 +30,7 @@ mod portal_render;
 mod request_ids;
 mod rest_admin;
 mod rest_api;
+mod rest_import;
 mod rest_shape;
 mod revoke_introspect;
 mod split_config;

@@ -11,6 +11,7 @@ mod auth;
 mod catalogue;
 mod error;
 mod extract;
+mod import;
 mod keys;
 mod paging;
 mod publisher;
@@ -92,6 +93,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             publisher::update,
             publisher::delete
         ))
+        .routes(routes!(import::create))
+        .routes(routes!(import::update))
         .routes(routes!(publisher::publish))
         .routes(routes!(publisher::unpublish))
         .routes(routes!(publisher::add_resource))
@@ -118,12 +121,19 @@ async fn document(Extension(doc): Extension<Arc<String>>) -> impl IntoResponse {
 
 /// The largest REST request body: room for an OpenAPI document, far below memory trouble.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Import bodies carry a whole OpenAPI document (2 MiB), escaped into JSON.
+pub const MAX_IMPORT_BYTES: usize = 3 * 1024 * 1024;
 
 /// Bounds request bodies, answering an oversized one in the API's error shape.
 async fn limit_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     use crate::http::body::{closing, read_bounded, BodyError};
+    let max = if req.uri().path().ends_with("/import") {
+        MAX_IMPORT_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     let (parts, body) = req.into_parts();
-    match read_bounded(&parts.headers, body, MAX_BODY_BYTES).await {
+    match read_bounded(&parts.headers, body, max).await {
         Ok(bytes) => {
             let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
             next.run(req).await
@@ -132,7 +142,7 @@ async fn limit_bodies(req: axum::extract::Request, next: axum::middleware::Next)
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                format!("the body is larger than {max} bytes"),
             )
             .into_response(),
         ),

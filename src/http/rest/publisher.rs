@@ -33,7 +33,7 @@ pub struct Api {
     pub resources: Vec<Resource>,
 }
 
-fn view(d: ApiDetail) -> Api {
+pub(super) fn view(d: ApiDetail) -> Api {
     Api {
         id: d.api.id,
         name: d.api.name,
@@ -74,7 +74,7 @@ impl From<ApiBody> for ApiInput {
     }
 }
 
-fn location(id: &str) -> String {
+pub(super) fn location(id: &str) -> String {
     format!("/api/v1/publisher/apis/{id}")
 }
 
