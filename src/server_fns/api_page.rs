@@ -184,3 +184,28 @@ pub async fn try_it(data: MultipartData) -> Result<super::TryResult, AppError> {
     ));
     Ok(result)
 }
+
+/// The REST API's operations for its reference page; public, like the document.
+#[server(endpoint = "rest_reference")]
+pub async fn rest_reference() -> Result<Vec<super::ResourceView>, AppError> {
+    Ok(crate::http::rest::operations()
+        .into_iter()
+        .map(|op| super::ResourceView {
+            id: format!("{}-{}", op.method, op.path).to_ascii_lowercase(),
+            method: op.method,
+            path: op.path,
+            scopes: op.scopes,
+            summary: op.summary,
+            parameters: op
+                .parameters
+                .into_iter()
+                .map(|p| super::ParamView {
+                    name: p.name,
+                    location: p.location,
+                    required: p.required,
+                    description: p.description,
+                })
+                .collect(),
+        })
+        .collect())
+}

@@ -53,6 +53,7 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="footer">
             <span>"Portico — API developer portal and OAuth 2.0 key manager"</span>
+            <a href="/docs/api">"REST API"</a>
             <a href="/.well-known/oauth-authorization-server">"OAuth server metadata"</a>
         </footer>
     }

@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=pages::AdminAudit ssr=SsrMode::Async/>
                     <Route path=path!("/apis") view=pages::Apis ssr=SsrMode::Async/>
                     <Route path=path!("/apis/:id") view=pages::ApiDetail ssr=SsrMode::Async/>
+                    <Route path=path!("/docs/api") view=pages::RestDocs ssr=SsrMode::Async/>
                     <Route path=path!("/admin/import") view=pages::AdminImport ssr=SsrMode::Async/>
                     <Route path=path!("/admin/import/:id") view=pages::AdminImportPreview ssr=SsrMode::Async/>
                     <Route path=path!("/oauth2/authorize") view=pages::Authorize ssr=SsrMode::Async/>

@@ -10,7 +10,36 @@ use serde_json::{json, Value};
 on_both_backends!(
     every_failure_has_one_json_shape,
     the_openapi_document_describes_every_route,
+    the_reference_page_renders_every_operation_without_outside_help,
 );
+
+async fn the_reference_page_renders_every_operation_without_outside_help(b: Backend) {
+    let Some(app) = spawn_app(b).await else {
+        return;
+    };
+    let doc: Value = app.get_json(app.portal("/api/v1/openapi.json")).await;
+    let res = app.http.get(app.portal("/docs/api")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "public, like the document");
+    let html = res.text().await.unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let heading = format!("<code>{} {path}</code>", method.to_uppercase());
+            assert!(html.contains(&heading), "{heading} missing");
+            operations += 1;
+        }
+    }
+    assert!(operations >= 35, "{operations}");
+    assert!(html.contains("Creates an API from an OpenAPI document"));
+    assert!(html.contains("Scope: apim:api_manage"));
+    assert!(html.contains("apim:admin</code></dt>"));
+    for outside in ["src=\"http", "href=\"http", "cdn"] {
+        assert!(
+            !html.contains(outside),
+            "nothing loaded from elsewhere: {outside}"
+        );
+    }
+}
 
 async fn every_failure_has_one_json_shape(b: Backend) {
     let Some(app) = spawn_app(b).await else {

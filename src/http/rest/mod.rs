@@ -165,6 +165,21 @@ async fn no_such_endpoint() -> ApiError {
     )
 }
 
+/// The operations as the portal's reference page shows them: read back from the served
+/// document with the same reader that imports publishers' documents.
+pub fn operations() -> Vec<crate::domain::openapi::ResourceSpec> {
+    static OPERATIONS: std::sync::OnceLock<Vec<crate::domain::openapi::ResourceSpec>> =
+        std::sync::OnceLock::new();
+    OPERATIONS
+        .get_or_init(|| {
+            let doc = serde_json::to_value(parts().1).unwrap_or_default();
+            crate::domain::openapi::read(&doc)
+                .map(|spec| spec.resources)
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
 /// `/api/v1`, for the portal's listener. Answers are never cached: some carry secrets.
 pub fn routes() -> Router<AppState> {
     let (router, doc) = parts();

@@ -11,6 +11,7 @@ mod auth;
 mod authorize;
 mod home;
 mod keys;
+mod rest_docs;
 mod stats;
 mod tokens;
 
@@ -27,6 +28,7 @@ pub use auth::{ChangePassword, SignIn, SignUp};
 pub use authorize::Authorize;
 pub use home::Home;
 pub use keys::KeysTab;
+pub use rest_docs::RestDocs;
 pub use stats::{AdminStats, AppStats};
 pub use tokens::MyTokens;
 
