@@ -31,7 +31,7 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'hydrated', testMatch: /(journey|statistics|gateway|authorization-code)\.spec\.ts/ },
+    { name: 'hydrated', testMatch: /(journey|statistics|gateway|authorization-code|catalogue)\.spec\.ts/ },
     { name: 'no-javascript', testMatch: /no-js\.spec\.ts/, use: { javaScriptEnabled: false } },
   ],
 });
