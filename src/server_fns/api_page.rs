@@ -199,12 +199,7 @@ pub async fn rest_reference() -> Result<Vec<super::ResourceView>, AppError> {
             parameters: op
                 .parameters
                 .into_iter()
-                .map(|p| super::ParamView {
-                    name: p.name,
-                    location: p.location,
-                    required: p.required,
-                    description: p.description,
-                })
+                .map(super::ParamView::from)
                 .collect(),
         })
         .collect())

@@ -32,12 +32,7 @@ pub(crate) fn api_view(d: crate::service::ApiDetail, with_backend: bool) -> ApiV
                 )
                 .unwrap_or_default()
                 .into_iter()
-                .map(|p| super::ParamView {
-                    name: p.name,
-                    location: p.location,
-                    required: p.required,
-                    description: p.description,
-                })
+                .map(super::ParamView::from)
                 .collect(),
             })
             .collect(),

@@ -55,3 +55,14 @@ pub struct ImportPreview {
     pub warnings: Vec<String>,
     pub problems: Vec<String>,
 }
+
+impl From<crate::domain::openapi::Param> for ParamView {
+    fn from(p: crate::domain::openapi::Param) -> Self {
+        ParamView {
+            name: p.name,
+            location: p.location,
+            required: p.required,
+            description: p.description,
+        }
+    }
+}

@@ -208,18 +208,7 @@ impl Services {
                 updated_at: now,
                 ..old.clone()
             },
-            None => ApiRow {
-                id: uuid::Uuid::new_v4().to_string(),
-                name: input.name,
-                version: input.version,
-                context: input.context,
-                backend_url: input.backend_url,
-                description: input.description,
-                published: 0,
-                created_at: now,
-                updated_at: now,
-                revision: 1,
-            },
+            None => input.new_row(now),
         };
         let resources: Vec<ResourceRow> = plan
             .resources

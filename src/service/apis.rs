@@ -77,6 +77,24 @@ impl ApiInput {
     }
 }
 
+pub(super) impl ApiInput {
+    /// A new, unpublished API at its first revision.
+    pub(super) fn new_row(self, now: crate::domain::Epoch) -> ApiRow {
+        ApiRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: self.name,
+            version: self.version,
+            context: self.context,
+            backend_url: self.backend_url,
+            description: self.description,
+            published: 0,
+            created_at: now,
+            updated_at: now,
+            revision: 1,
+        }
+    }
+}
+
 pub(super) fn clash(e: StoreError) -> ServiceError {
     match e {
         StoreError::Conflict(_) => ValidationError::new(
@@ -90,20 +108,9 @@ pub(super) fn clash(e: StoreError) -> ServiceError {
 
 impl Services {
     pub async fn create_api(&self, input: ApiInput) -> Result<ApiRow, ServiceError> {
-        let input = input.validated(&self.backend_policy)?;
-        let now = self.clock.now();
-        let row = ApiRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            name: input.name,
-            version: input.version,
-            context: input.context,
-            backend_url: input.backend_url,
-            description: input.description,
-            published: 0,
-            created_at: now,
-            updated_at: now,
-            revision: 1,
-        };
+        let row = input
+            .validated(&self.backend_policy)?
+            .new_row(self.clock.now());
         let row = self.store.insert_api(&row).await.map_err(clash)?;
         self.gateway.routes_changed();
         Ok(row)
