@@ -77,7 +77,7 @@ impl ApiInput {
     }
 }
 
-pub(super) impl ApiInput {
+impl ApiInput {
     /// A new, unpublished API at its first revision.
     pub(super) fn new_row(self, now: crate::domain::Epoch) -> ApiRow {
         ApiRow {
