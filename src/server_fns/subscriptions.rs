@@ -43,15 +43,24 @@ pub async fn app_subscriptions(app_id: String) -> Result<Vec<ApiView>, AppError>
     Ok(views)
 }
 
+/// `back`: `api` returns to the API's own page, anything else to the catalogue.
 #[server(endpoint = "subscribe")]
-pub async fn subscribe(csrf: String, app_id: String, api_id: String) -> Result<(), AppError> {
+pub async fn subscribe(
+    csrf: String,
+    app_id: String,
+    api_id: String,
+    back: Option<String>,
+) -> Result<(), AppError> {
     cx::check_csrf(&csrf)?;
     let user = cx::require_user().await?;
     let services = cx::services()?;
     let done = services.subscribe(&user, &app_id, &api_id).await;
     let target = format!("application {app_id} to API {api_id}");
     cx::audited(&services, &user, Action::Subscribed, &target, done).await?;
-    cx::redirect("/apis?subscribed=1");
+    match back.as_deref() {
+        Some("api") => cx::redirect(&format!("/apis/{api_id}?subscribed=1")),
+        _ => cx::redirect("/apis?subscribed=1"),
+    }
     Ok(())
 }
 

@@ -110,10 +110,16 @@ async fn an_admin_imports_and_a_developer_tries_the_api(b: Backend) {
         .post(
             &page,
             "subscribe",
-            &[("app_id", &client.app_id), ("api_id", &api.api.id)],
+            &[
+                ("app_id", &client.app_id),
+                ("api_id", &api.api.id),
+                ("back", "api"),
+            ],
         )
         .await;
     assert_eq!(subscribed.error(), None);
+    let back = format!("{page}?subscribed=1");
+    assert_eq!(subscribed.location, back, "back to the API's page");
 
     let get_pet = api
         .resources

@@ -82,6 +82,7 @@ fn PageBody(p: ApiPage) -> impl IntoView {
                 view! {
                     <PostForm action=Subscribe::PATH class="inline-form" label=format!("Subscribe to {}", api.name)>
                         <input type="hidden" name="api_id" value=api.id.clone()/>
+                        <input type="hidden" name="back" value="api"/>
                         <label for="subscribe-app">"Application"</label>
                         <select id="subscribe-app" name="app_id">
                             {open_apps.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
