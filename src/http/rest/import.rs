@@ -30,6 +30,18 @@ pub struct ImportBody {
     pub dry_run: bool,
 }
 
+impl ImportBody {
+    fn request(self, api_id: Option<String>) -> (ImportRequest, bool) {
+        let req = ImportRequest {
+            api_id,
+            context: self.context,
+            backend_url: self.backend_url,
+            document: self.document,
+        };
+        (req, self.dry_run)
+    }
+}
+
 /// What an import changed, or with `dry_run` would change.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ImportOutcome {
@@ -96,13 +108,8 @@ pub async fn create(
     caller: Caller,
     JsonBody(body): JsonBody<ImportBody>,
 ) -> Result<(StatusCode, HeaderMap, Json<ImportOutcome>), ApiError> {
-    let req = ImportRequest {
-        api_id: None,
-        context: body.context,
-        backend_url: body.backend_url,
-        document: body.document,
-    };
-    run(&services, &caller, req, body.dry_run, None).await
+    let (req, dry_run) = body.request(None);
+    run(&services, &caller, req, dry_run, None).await
 }
 
 /// Re-imports an API from an OpenAPI document: its settings and its whole set of
@@ -120,11 +127,6 @@ pub async fn update(
     IfMatch(expected): IfMatch,
     JsonBody(body): JsonBody<ImportBody>,
 ) -> Result<(StatusCode, HeaderMap, Json<ImportOutcome>), ApiError> {
-    let req = ImportRequest {
-        api_id: Some(id),
-        context: body.context,
-        backend_url: body.backend_url,
-        document: body.document,
-    };
-    run(&services, &caller, req, body.dry_run, expected.as_deref()).await
+    let (req, dry_run) = body.request(Some(id));
+    run(&services, &caller, req, dry_run, expected.as_deref()).await
 }
