@@ -1,11 +1,9 @@
-//! Admin subcommands. Each prints a readable line, or JSON with `--json` for scripts.
+//! Admin subcommands, written once against [`Target`]: this node's database, or another
+//! node's REST API with `--server`. Each prints a readable line, or JSON with `--json`.
 
 use super::args::*;
-use crate::domain::audit::Action;
-use crate::domain::redirect_uri::CallbackUrls;
-use crate::domain::GrantTypes;
-use crate::server::{self, config::Config};
-use crate::service::{ApplicationInput, KeyRequest, ScopeInput, Services};
+use super::target::{AppOut, KeyArgs, KeysOut, Target, UserOut};
+use crate::service::{ApplicationInput, ScopeInput};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
@@ -17,36 +15,33 @@ fn read_password() -> anyhow::Result<SecretString> {
     ))
 }
 
-/// Opens the database once, runs `cmd`, and closes the pool whatever the outcome.
-pub async fn run(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
-    let s = server::services(config).await?;
-    let result = match cmd {
-        AdminCommand::User(c) => user(&s, c).await,
-        AdminCommand::App(c) => app(&s, c).await,
-        AdminCommand::Keys(c) => keys(&s, c).await,
-        AdminCommand::Scope(c) => scope(&s, c).await,
-        AdminCommand::Api(c) => super::apis::run(&s, c).await,
-        AdminCommand::Settings(c) => settings(&s, c).await,
-        AdminCommand::KeyManager(c) => super::key_manager::run(&s, c).await,
-        AdminCommand::SigningKey(c) => super::signing::run(&s, c).await,
-        AdminCommand::Audit(args) => super::audit::run(&s, args).await,
-    };
-    s.store.close().await;
-    result
+/// Runs one admin command against `t`.
+pub async fn run(t: &impl Target, cmd: AdminCommand) -> anyhow::Result<()> {
+    match cmd {
+        AdminCommand::User(c) => user(t, c).await,
+        AdminCommand::App(c) => app(t, c).await,
+        AdminCommand::Keys(c) => keys(t, c).await,
+        AdminCommand::Scope(c) => scope(t, c).await,
+        AdminCommand::Api(c) => super::apis::run(t, c).await,
+        AdminCommand::Settings(c) => settings(t, c).await,
+        AdminCommand::Audit(args) => super::audit::run(t, args).await,
+        // Machine credentials and signing keys have no REST API: they are a node
+        // operator's business, on the node itself.
+        AdminCommand::KeyManager(_) | AdminCommand::SigningKey(_) => anyhow::bail!(
+            "`key-manager` and `signing-key` work on a node's own database only; run them \
+             there without --server"
+        ),
+    }
 }
 
-/// Records in the audit log what the command line did, and hands the result back.
-pub(super) async fn cli_audited<T>(
-    s: &Services,
-    action: Action,
-    target: &str,
-    result: Result<T, crate::service::ServiceError>,
-) -> Result<T, crate::service::ServiceError> {
-    let actor = crate::service::audit::Actor::cli();
-    s.audited(&actor, action, target, result).await
+fn with_id(u: &UserOut, mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(id) = &u.id {
+        value["id"] = json!(id);
+    }
+    value
 }
 
-async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
+async fn user(t: &impl Target, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Create {
             username,
@@ -56,44 +51,42 @@ async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
             ..
         } => {
             let pw = read_password()?;
-            let created = s
-                .create_user(&username, email.as_deref(), &pw, admin, false)
-                .await;
-            let u = cli_audited(s, Action::UserCreated, &username, created).await?;
+            let u = t
+                .create_user(&username, email.as_deref(), &pw, admin)
+                .await?;
+            let id =
+                u.id.as_deref()
+                    .map(|id| format!(" ({id})"))
+                    .unwrap_or_default();
             out.print(
-                json!({"id": u.id, "username": u.username, "admin": admin}),
-                format!("Created user {} ({})", u.username, u.id),
+                with_id(&u, json!({"username": u.username, "admin": admin})),
+                format!("Created user {}{id}", u.username),
             );
         }
         UserCommand::Lock { username, out } => {
-            let done = s.set_locked(&username, true).await;
-            let u = cli_audited(s, Action::UserLocked, &username, done).await?;
+            let u = t.set_locked(&username, true).await?;
             out.print(
                 json!({"username": u.username, "locked": true}),
                 format!("Locked {}", u.username),
             );
         }
         UserCommand::Unlock { username, out } => {
-            let done = s.set_locked(&username, false).await;
-            let u = cli_audited(s, Action::UserUnlocked, &username, done).await?;
+            let u = t.set_locked(&username, false).await?;
             out.print(
                 json!({"username": u.username, "locked": false}),
                 format!("Unlocked {}", u.username),
             );
         }
         UserCommand::Roles { username, set, out } => {
-            let done = s.set_roles(&username, &set).await;
-            let target = format!("{username} (roles: {set})");
-            let u = cli_audited(s, Action::RolesChanged, &target, done).await?;
+            let u = t.set_roles(&username, &set).await?;
             out.print(
-                json!({"username": u.username, "roles": u.roles.split_whitespace().collect::<Vec<_>>()}),
-                format!("{} now has roles: {}", u.username, u.roles),
+                json!({"username": u.username, "roles": u.roles}),
+                format!("{} now has roles: {}", u.username, u.roles.join(" ")),
             );
         }
         UserCommand::SetPassword { username, out, .. } => {
             let pw = read_password()?;
-            let done = s.set_password(&username, &pw, false).await;
-            cli_audited(s, Action::PasswordChanged, &username, done).await?;
+            t.set_password(&username, &pw).await?;
             out.print(
                 json!({"username": username, "password_changed": true}),
                 "Password changed; the user's tokens were revoked".into(),
@@ -103,7 +96,7 @@ async fn user(s: &Services, cmd: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn app(s: &Services, cmd: AppCommand) -> anyhow::Result<()> {
+async fn app(t: &impl Target, cmd: AppCommand) -> anyhow::Result<()> {
     match cmd {
         AppCommand::Create {
             owner,
@@ -111,41 +104,31 @@ async fn app(s: &Services, cmd: AppCommand) -> anyhow::Result<()> {
             description,
             out,
         } => {
-            let owner = s.user(&owner).await?;
             let input = ApplicationInput {
                 name,
                 description,
                 token_validity: None,
             };
-            let a = s.create_application(&owner, input).await?;
-            out.print(
-                json!({"id": a.id, "name": a.name, "owner": owner.username}),
-                format!("Created application {} ({})", a.name, a.id),
-            );
+            let AppOut { id, name, owner } = t.create_app(owner.as_deref(), input).await?;
+            let mut value = json!({"id": id, "name": name});
+            if let Some(owner) = owner {
+                value["owner"] = json!(owner);
+            }
+            out.print(value, format!("Created application {name} ({id})"));
         }
         AppCommand::Subscribe { app, api, out } => {
-            let app = application(s, &app).await?;
-            let done = s.subscribe_app(&app, &api).await;
-            let target = format!("application {} to API {api}", app.id);
-            let api = cli_audited(s, Action::Subscribed, &target, done).await?;
+            let s = t.subscribe(&app, &api).await?;
             out.print(
-                json!({"app": app.id, "api": api.id, "subscribed": true}),
-                format!("{} is subscribed to {} {}", app.name, api.name, api.version),
+                json!({"app": s.app_id, "api": s.api_id, "subscribed": true}),
+                format!("{} is subscribed to {}", s.app_name, s.api_label),
             );
         }
     }
     Ok(())
 }
 
-async fn application(s: &Services, id: &str) -> anyhow::Result<crate::store::ApplicationRow> {
-    s.store
-        .application(id)
-        .await
-        .map_err(|_| anyhow::anyhow!("application not found"))
-}
-
-async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
-    let (generated, out) = match cmd {
+async fn keys(t: &impl Target, cmd: KeysCommand) -> anyhow::Result<()> {
+    let (made, out): (KeysOut, Output) = match cmd {
         KeysCommand::Generate {
             app,
             key_type,
@@ -157,60 +140,53 @@ async fn keys(s: &Services, cmd: KeysCommand) -> anyhow::Result<()> {
             allow_plain_pkce,
             out,
         } => {
-            let app = application(s, &app).await?;
-            let request = KeyRequest {
+            let args = KeyArgs {
                 key_type: key_type.into(),
-                grant_types: GrantTypes::parse_list(&grant_types)?,
-                access_token_validity: validity,
+                grant_types: grant_types
+                    .split(',')
+                    .map(|g| g.trim().to_owned())
+                    .filter(|g| !g.is_empty())
+                    .collect(),
+                validity,
                 token_type: token_type.map(Into::into),
-                callback_urls: CallbackUrls::parse(&callback_urls.join("\n"))?,
+                callback_urls,
                 public_client,
                 allow_plain_pkce,
             };
-            let done = s.generate_keys(&app, request).await;
-            let target = format!("{} ({key_type:?})", app.name);
-            (
-                cli_audited(s, Action::KeysGenerated, &target, done).await?,
-                out,
-            )
+            (t.generate_keys(&app, args).await?, out)
         }
         KeysCommand::RegenerateSecret { app, key_type, out } => {
-            let app = application(s, &app).await?;
-            let done = s.regenerate_secret(&app, key_type.into()).await;
-            let target = format!("{} ({key_type:?})", app.name);
-            (
-                cli_audited(s, Action::SecretRegenerated, &target, done).await?,
-                out,
-            )
+            (t.regenerate_secret(&app, key_type.into()).await?, out)
         }
     };
-    let secret = generated.consumer_secret.expose_secret();
+    let secret = made.consumer_secret.expose_secret();
+    let text = if made.public_client {
+        format!(
+            "consumer key:    {}\nconsumer secret: none (a public client proves itself with PKCE)",
+            made.consumer_key
+        )
+    } else {
+        format!(
+            "consumer key:    {}\nconsumer secret: {secret}\n(the secret is shown only this once)",
+            made.consumer_key
+        )
+    };
     out.print(
         json!({
-            "consumer_key": generated.consumer_key,
+            "consumer_key": made.consumer_key,
             "consumer_secret": secret,
-            "type": generated.key.key_type,
-            "grant_types": generated.key.grant_types.split(',').collect::<Vec<_>>(),
-            "token_type": generated.key.token_type,
-            "callback_urls": generated.key.callback_urls.lines().collect::<Vec<_>>(),
-            "public_client": generated.key.public_client != 0,
+            "type": made.key_type,
+            "grant_types": made.grant_types,
+            "token_type": made.token_type,
+            "callback_urls": made.callback_urls,
+            "public_client": made.public_client,
         }),
-        if generated.key.public_client != 0 {
-            format!(
-                "consumer key:    {}\nconsumer secret: none (a public client proves itself with PKCE)",
-                generated.consumer_key
-            )
-        } else {
-            format!(
-                "consumer key:    {}\nconsumer secret: {}\n(the secret is shown only this once)",
-                generated.consumer_key, secret
-            )
-        },
+        text,
     );
     Ok(())
 }
 
-async fn scope(s: &Services, cmd: ScopeCommand) -> anyhow::Result<()> {
+async fn scope(t: &impl Target, cmd: ScopeCommand) -> anyhow::Result<()> {
     let ScopeCommand::Create {
         name,
         display_name,
@@ -224,30 +200,25 @@ async fn scope(s: &Services, cmd: ScopeCommand) -> anyhow::Result<()> {
         description,
         roles,
     };
-    let target = format!("{} (roles: {})", input.name, input.roles);
-    let done = s.create_scope(input).await;
-    let row = cli_audited(s, Action::ScopeCreated, &target, done).await?;
-    out.print(
-        json!({"name": row.name, "display_name": row.display_name, "description": row.description, "roles": row.roles}),
-        format!("Created scope {}", row.name),
-    );
+    let row = t.create_scope(input).await?;
+    let text = format!("Created scope {}", row.name);
+    out.print(serde_json::to_value(row)?, text);
     Ok(())
 }
 
-async fn settings(s: &Services, cmd: SettingsCommand) -> anyhow::Result<()> {
+async fn settings(t: &impl Target, cmd: SettingsCommand) -> anyhow::Result<()> {
+    let word = |on: bool| if on { "on" } else { "off" };
     match cmd {
         SettingsCommand::SelfSignup { state } => {
             let on = matches!(state, Switch::On);
-            let done = s.set_self_signup(on).await;
-            let state = if on { "on" } else { "off" };
-            cli_audited(s, Action::SelfSignupSwitched, state, done).await?;
-            println!("Self sign-up is now {}", if on { "on" } else { "off" });
+            t.set_self_signup(on).await?;
+            println!("Self sign-up is now {}", word(on));
         }
         SettingsCommand::Show { out } => {
-            let on = s.self_signup_enabled().await?;
+            let on = t.self_signup().await?;
             out.print(
                 json!({"self_signup": on}),
-                format!("self sign-up: {}", if on { "on" } else { "off" }),
+                format!("self sign-up: {}", word(on)),
             );
         }
     }

@@ -1,11 +1,10 @@
 //! `portico api …`: APIs and resources for scripts and operations.
 
-use super::admin::cli_audited;
 use super::args::Output;
-use crate::domain::audit::Action;
-use crate::service::{ApiDetail, ApiInput, ImportRequest, Services};
+use super::target::Target;
+use crate::service::{ApiInput, ImportRequest};
 use clap::Subcommand;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum ApiCommand {
@@ -83,24 +82,7 @@ pub enum ApiCommand {
     },
 }
 
-fn describe(d: &ApiDetail) -> Value {
-    json!({
-        "id": d.api.id,
-        "name": d.api.name,
-        "version": d.api.version,
-        "context": d.api.context,
-        "backend_url": d.api.backend_url,
-        "published": d.api.published == 1,
-        "resources": d.resources.iter().map(|r| json!({
-            "id": r.id,
-            "method": r.method,
-            "path": r.path,
-            "scopes": r.scopes.split_whitespace().collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
+pub async fn run(t: &impl Target, cmd: ApiCommand) -> anyhow::Result<()> {
     match cmd {
         ApiCommand::Create {
             name,
@@ -111,7 +93,6 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
             publish,
             out,
         } => {
-            let target = format!("{name} {version}");
             let input = ApiInput {
                 name,
                 version,
@@ -119,20 +100,12 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
                 backend_url: backend,
                 description,
             };
-            let created = s.create_api(input).await;
-            let mut api = cli_audited(s, Action::ApiCreated, &target, created).await?;
-            if publish {
-                let done = s.set_published(&api.id, true, None).await;
-                api = cli_audited(s, Action::ApiPublished, &api.id, done).await?;
-            }
-            let detail = s.api_detail(&api.id).await?;
-            out.print(
-                describe(&detail),
-                format!(
-                    "Created API {} {} at {} ({})",
-                    api.name, api.version, api.context, api.id
-                ),
+            let api = t.create_api(input, publish).await?;
+            let text = format!(
+                "Created API {} {} at {} ({})",
+                api.name, api.version, api.context, api.id
             );
+            out.print(serde_json::to_value(&api)?, text);
         }
         ApiCommand::Resource {
             api,
@@ -141,13 +114,9 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
             scopes,
             out,
         } => {
-            let done = s.add_resource(&api, &method, &path, &scopes).await;
-            let target = format!("{api} {method} {path}");
-            let r = cli_audited(s, Action::ResourceAdded, &target, done).await?;
-            out.print(
-                json!({"id": r.id, "method": r.method, "path": r.path, "scopes": r.scopes.split_whitespace().collect::<Vec<_>>()}),
-                format!("Added {} {} ({})", r.method, r.path, r.id),
-            );
+            let r = t.add_resource(&api, &method, &path, &scopes).await?;
+            let text = format!("Added {} {} ({})", r.method, r.path, r.id);
+            out.print(serde_json::to_value(&r)?, text);
         }
         ApiCommand::Import {
             file,
@@ -165,38 +134,32 @@ pub async fn run(s: &Services, cmd: ApiCommand) -> anyhow::Result<()> {
                 backend_url: backend,
                 document,
             };
-            import(s, &req, dry_run, out).await?
+            import(t, &req, dry_run, out).await?
         }
-        ApiCommand::Publish { id, out } => publish(s, &id, true, out).await?,
-        ApiCommand::Unpublish { id, out } => publish(s, &id, false, out).await?,
+        ApiCommand::Publish { id, out } => publish(t, &id, true, out).await?,
+        ApiCommand::Unpublish { id, out } => publish(t, &id, false, out).await?,
         ApiCommand::List { out } => {
-            let apis = s.apis(false).await?;
+            let apis = t.apis().await?;
             let text = apis
                 .iter()
-                .map(|d| {
-                    format!(
-                        "{} {} {} {}",
-                        d.api.id, d.api.context, d.api.name, d.api.version
-                    )
-                })
+                .map(|a| format!("{} {} {} {}", a.id, a.context, a.name, a.version))
                 .collect::<Vec<_>>()
                 .join("\n");
-            out.print(Value::Array(apis.iter().map(describe).collect()), text);
+            out.print(serde_json::to_value(&apis)?, text);
         }
     }
     Ok(())
 }
 
 async fn import(
-    s: &Services,
+    t: &impl Target,
     req: &ImportRequest,
     dry_run: bool,
     out: Output,
 ) -> anyhow::Result<()> {
-    let plan = s.plan_import(req).await?;
-    let changes: Vec<String> = plan.changes.iter().map(|c| c.line()).collect();
-    let mut text: Vec<String> = changes.clone();
-    text.extend(plan.new_scopes.iter().map(|(n, _)| format!("+ scope {n}")));
+    let plan = t.plan_import(req).await?;
+    let mut text: Vec<String> = plan.changes.clone();
+    text.extend(plan.new_scopes.iter().map(|n| format!("+ scope {n}")));
     text.extend(plan.warnings.iter().map(|w| format!("! {w}")));
     if !plan.problems.is_empty() {
         text.extend(plan.problems.iter().map(|p| format!("✗ {p}")));
@@ -212,9 +175,7 @@ async fn import(
     let applied = if dry_run {
         None
     } else {
-        let target = req.api_id.clone().unwrap_or_else(|| "new API".into());
-        let done = s.apply_import(req, None).await;
-        Some(cli_audited(s, Action::ApiImported, &target, done).await?)
+        Some(t.apply_import(req, &plan).await?)
     };
     if let Some(api) = &applied {
         text.push(format!(
@@ -228,8 +189,8 @@ async fn import(
         json!({
             "applied": applied.is_some(),
             "id": applied.as_ref().map(|a| a.id.clone()),
-            "changes": changes,
-            "new_scopes": plan.new_scopes.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            "changes": plan.changes,
+            "new_scopes": plan.new_scopes,
             "warnings": plan.warnings,
         }),
         text.join("\n"),
@@ -237,14 +198,8 @@ async fn import(
     Ok(())
 }
 
-async fn publish(s: &Services, id: &str, on: bool, out: Output) -> anyhow::Result<()> {
-    let done = s.set_published(id, on, None).await;
-    let action = if on {
-        Action::ApiPublished
-    } else {
-        Action::ApiUnpublished
-    };
-    let api = cli_audited(s, action, id, done).await?;
+async fn publish(t: &impl Target, id: &str, on: bool, out: Output) -> anyhow::Result<()> {
+    let api = t.set_published(id, on).await?;
     out.print(
         json!({"id": api.id, "published": on}),
         format!(

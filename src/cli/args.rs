@@ -102,8 +102,10 @@ pub enum UserCommand {
 pub enum AppCommand {
     /// Create an application owned by a user
     Create {
+        /// Its owner (required on the node's own database; with --server the token's
+        /// user owns it)
         #[arg(long)]
-        owner: String,
+        owner: Option<String>,
         #[arg(long)]
         name: String,
         #[arg(long, default_value = "")]

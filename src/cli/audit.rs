@@ -1,9 +1,9 @@
 //! `portico audit`: the audit log from the command line, newest first.
 
 use super::args::Output;
-use crate::domain::audit::{AuditEvent, AuditFilter};
-use crate::domain::{format_iso8601, parse_moment};
-use crate::service::Services;
+use super::target::{AuditSearch, Target};
+use crate::domain::audit::AuditEvent;
+use crate::domain::format_iso8601;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -27,15 +27,6 @@ pub struct AuditArgs {
     out: Output,
 }
 
-fn moment(flag: &str, text: Option<&str>, now: i64) -> anyhow::Result<Option<i64>> {
-    text.map(|t| {
-        parse_moment(t, now).ok_or_else(|| {
-            anyhow::anyhow!("--{flag} {t:?}: use 2026-12-01, 2026-12-01T09:30:00Z, 24h or 7d")
-        })
-    })
-    .transpose()
-}
-
 fn line(e: &AuditEvent) -> String {
     format!(
         "{}  {:<22} {:<8} {} {}{}{}",
@@ -56,20 +47,19 @@ fn line(e: &AuditEvent) -> String {
     )
 }
 
-pub async fn run(s: &Services, args: AuditArgs) -> anyhow::Result<()> {
-    let now = s.clock.now();
-    let filter = AuditFilter {
-        since: moment("since", args.since.as_deref(), now)?,
-        until: moment("until", args.until.as_deref(), now)?,
+pub async fn run(t: &impl Target, args: AuditArgs) -> anyhow::Result<()> {
+    let search = AuditSearch {
+        since: args.since,
+        until: args.until,
         action: args.action,
         actor: args.actor,
     };
-    let page = s.audit_log(&filter, None, args.limit).await?;
-    let text = if page.events.is_empty() {
+    let events = t.audit(search, args.limit).await?;
+    let text = if events.is_empty() {
         "no audit events match".to_owned()
     } else {
-        page.events.iter().map(line).collect::<Vec<_>>().join("\n")
+        events.iter().map(line).collect::<Vec<_>>().join("\n")
     };
-    args.out.print(serde_json::to_value(&page.events)?, text);
+    args.out.print(serde_json::to_value(&events)?, text);
     Ok(())
 }

@@ -112,3 +112,29 @@ pub async fn rustls_config(files: &TlsFiles) -> Result<RustlsConfig, TlsError> {
             reason: e.to_string(),
         })
 }
+
+/// A client configuration that trusts only the certificates in the PEM file at `path`
+/// (a self-signed node certificate, or the CA that issued it). `setting` names where the
+/// path came from, so a bad file is reported in words the operator can act on.
+pub fn trusting(path: &Path, setting: &str) -> Result<rustls::ClientConfig, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let shown = path.display();
+    let pem = std::fs::read(path).map_err(|e| format!("{setting}: cannot read {shown}: {e}"))?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| format!("{setting}: {shown} is not PEM: {e}"))?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("{setting}: {shown} holds an unusable certificate: {e}"))?;
+    }
+    if roots.is_empty() {
+        return Err(format!("{setting}: {shown} holds no certificate"));
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}

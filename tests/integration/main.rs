@@ -11,6 +11,7 @@ mod authorization_code_rules;
 mod backup;
 mod behind_proxy;
 mod cli_apis;
+mod cli_remote;
 mod deploy_reference;
 mod gateway_hardening;
 mod gateway_proxy;

@@ -51,6 +51,12 @@ async fn a_document_is_dry_run_imported_and_reimported_over_rest(b: Backend) {
     let path = format!("/api/v1/publisher/apis/{id}/import");
     let small = json!({"document": r#"{"openapi": "3.1.0", "info": {"title": "Pets", "version": "2"},
         "paths": {"/pets": {"get": {}}}}"#});
+    // A dry run names the revision it planned against, for `If-Match` on the real one.
+    let mut planned = small.clone();
+    planned["dry_run"] = json!(true);
+    let (status, headers, _) = admin.send(Method::PUT, &path, Some(planned)).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["etag"].to_str().unwrap(), etag);
     let stale = admin
         .request(Method::PUT, &path)
         .header("if-match", "\"r999\"")

@@ -35,34 +35,10 @@ pub struct KmClient {
 }
 
 fn tls_config(target: &KeyManagerTarget) -> Result<Option<rustls::ClientConfig>, String> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::CertificateDer;
     let Some(path) = &target.ca_cert_path else {
         return Ok(None);
     };
-    let where_ = "`apim.key_manager.ca_cert_path`";
-    let pem = std::fs::read(path)
-        .map_err(|e| format!("{where_}: cannot read {}: {e}", path.display()))?;
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_slice_iter(&pem) {
-        let cert = cert.map_err(|e| format!("{where_}: {} is not PEM: {e}", path.display()))?;
-        roots.add(cert).map_err(|e| {
-            format!(
-                "{where_}: {} holds an unusable certificate: {e}",
-                path.display()
-            )
-        })?;
-    }
-    if roots.is_empty() {
-        return Err(format!("{where_}: {} holds no certificate", path.display()));
-    }
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(Some(config))
+    crate::server::tls::trusting(path, "`apim.key_manager.ca_cert_path`").map(Some)
 }
 
 impl KmClient {

@@ -76,7 +76,12 @@ async fn run(
         api: None,
     };
     if dry_run {
-        return Ok((StatusCode::OK, HeaderMap::new(), Json(outcome)));
+        // The revision planned against: `If-Match` with it applies exactly this plan.
+        let headers = match &plan.target {
+            Some(api) => tagged(api.revision, None),
+            None => HeaderMap::new(),
+        };
+        return Ok((StatusCode::OK, headers, Json(outcome)));
     }
     let target = req.api_id.clone().unwrap_or_else(|| "new API".into());
     let done = services.apply_import(&req, expected).await;
@@ -117,7 +122,7 @@ pub async fn create(
 #[utoipa::path(put, operation_id = "publisher_reimport", path = "/api/v1/publisher/apis/{id}/import", tag = "Publisher",
     params(("id" = String, Path), ("If-Match" = Option<String>, Header)), request_body = ImportBody,
     security(("oauth2" = ["apim:api_manage"])),
-    responses((status = 200, description = "Done, or with `dry_run` what would change", body = ImportOutcome, headers(("ETag" = String))),
+    responses((status = 200, description = "Done, or with `dry_run` what would change (its `ETag` is the revision planned against)", body = ImportOutcome, headers(("ETag" = String))),
         (status = 412, description = "Changed since that ETag", body = ErrorBody),
         (status = "4XX", description = "Refused: see the error `code`", body = ErrorBody)))]
 pub async fn update(
