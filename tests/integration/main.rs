@@ -35,6 +35,7 @@ mod rest_api;
 mod rest_import;
 mod rest_refusals;
 mod rest_shape;
+mod rest_split;
 mod revoke_introspect;
 mod split_config;
 mod split_gateway;
