@@ -16,6 +16,7 @@ pub(crate) fn api_view(d: crate::service::ApiDetail, with_backend: bool) -> ApiV
         version: d.api.version,
         context: d.api.context,
         backend_url: with_backend.then_some(d.api.backend_url),
+        description_html: crate::service::markdown::to_html(&d.api.description),
         description: d.api.description,
         published: d.api.published == 1,
         resources: d

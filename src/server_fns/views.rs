@@ -165,6 +165,8 @@ pub struct ApiView {
     pub context: String,
     pub backend_url: Option<String>,
     pub description: String,
+    /// The description rendered from CommonMark into safe HTML (on the server).
+    pub description_html: String,
     pub published: bool,
     pub resources: Vec<ResourceView>,
 }

@@ -11,6 +11,8 @@ pub struct ParamView {
     pub location: String,
     pub required: bool,
     pub description: String,
+    /// The description rendered from CommonMark into safe HTML (on the server).
+    pub description_html: String,
 }
 
 /// One published API as its detail page shows it to a developer.
@@ -56,9 +58,11 @@ pub struct ImportPreview {
     pub problems: Vec<String>,
 }
 
+#[cfg(feature = "ssr")]
 impl From<crate::domain::openapi::Param> for ParamView {
     fn from(p: crate::domain::openapi::Param) -> Self {
         ParamView {
+            description_html: crate::service::markdown::to_html(&p.description),
             name: p.name,
             location: p.location,
             required: p.required,

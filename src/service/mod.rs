@@ -17,6 +17,7 @@ mod housekeeping;
 pub mod jwt;
 mod key_manager;
 mod keys;
+pub mod markdown;
 pub mod node_auth;
 pub mod oauth;
 mod portal;

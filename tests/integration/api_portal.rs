@@ -106,6 +106,12 @@ async fn an_admin_imports_and_a_developer_tries_the_api(b: Backend) {
     ] {
         assert!(html.contains(shown), "{shown} in {html}");
     }
+    // The document's description is CommonMark, shown rendered.
+    assert!(
+        html.contains(r#"<a href="https://swagger.io">https://swagger.io</a>"#),
+        "{html}"
+    );
+    assert!(html.contains("<p>Some useful links:</p>\n<ul>"), "{html}");
     let subscribed = dev
         .post(
             &page,

@@ -62,7 +62,7 @@ fn PageBody(p: ApiPage) -> impl IntoView {
         <Notice param="subscribed" text="Subscribed. Tokens of that application can now call the API."/>
         <section class="card api">
             <h1>{api.name.clone()} " " <span class="muted">{api.version.clone()}</span></h1>
-            {(!api.description.is_empty()).then(|| view! { <p>{api.description.clone()}</p> })}
+            {(!api.description.is_empty()).then(|| view! { <div class="prose" inner_html=api.description_html.clone()></div> })}
             <dl class="facts">
                 <dt>"Context"</dt><dd><code>{api.context.clone()}</code></dd>
                 <dt>"Gateway (HTTPS)"</dt><dd><code>{https_url}</code></dd>
@@ -153,7 +153,7 @@ fn TryForm(
                         <div class="field">
                             <label for=id.clone()>{text}</label>
                             <input id=id name=format!("p.{}", p.name) required=p.required/>
-                            {(!p.description.is_empty()).then(|| view! { <small class="hint">{p.description}</small> })}
+                            {(!p.description.is_empty()).then(|| view! { <div class="hint prose" inner_html=p.description_html></div> })}
                         </div>
                     }
                 }).collect_view()}

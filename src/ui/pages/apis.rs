@@ -72,7 +72,7 @@ fn ApiCard(
     view! {
         <section class="card api" aria-labelledby=labelled_by>
             <h2 id=heading><a href=format!("/apis/{}", api.id)>{api.name.clone()}</a> " " <span class="muted">{api.version.clone()}</span></h2>
-            {(!api.description.is_empty()).then(|| view! { <p>{api.description.clone()}</p> })}
+            {(!api.description.is_empty()).then(|| view! { <div class="prose" inner_html=api.description_html.clone()></div> })}
             <p>"Base URL: " <code>{base}</code></p>
             <Resources resources=api.resources.clone()/>
             {(!mine.is_empty()).then(|| view! {
