@@ -29,7 +29,7 @@ pub async fn admin_users(search: String) -> Result<Vec<UserAdminView>, AppError>
     cx::require_admin().await?;
     let users = cx::services()?
         .store
-        .list_users(search.trim(), 200)
+        .list_users(search.trim(), None, 200)
         .await
         .map_err(crate::service::ServiceError::from)?;
     Ok(users

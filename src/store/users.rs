@@ -89,13 +89,22 @@ impl Store {
     }
 
     /// Users whose name contains `search` (case-insensitive), by name.
-    pub async fn list_users(&self, search: &str, limit: i64) -> Result<Vec<UserRow>, StoreError> {
+    /// Users whose name contains `search`, by username, from after `after` (keyset
+    /// paging: a page stays right while accounts are added or removed).
+    pub async fn list_users(
+        &self,
+        search: &str,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<UserRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM users WHERE username LIKE $1 ORDER BY username LIMIT $2"
+            "SELECT {COLUMNS} FROM users WHERE username LIKE $1 AND username > $2 \
+             ORDER BY username LIMIT $3"
         );
         let pattern = format!("%{}%", search.to_ascii_lowercase().replace(['%', '_'], ""));
         Ok(sqlx::query_as(&sql)
             .bind(pattern)
+            .bind(after.unwrap_or(""))
             .bind(limit)
             .fetch_all(&self.pool)
             .await?)

@@ -65,6 +65,20 @@ async fn administrators_manage_users_settings_and_scopes(b: Backend) {
         (status, found["items"][0]["username"].as_str()),
         (200, Some("gina"))
     );
+    // Pages of one walk every account once, in name order, read page by page.
+    let (mut seen, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let (status, page) = admin
+            .get(&format!("/api/v1/admin/users?limit=1{cursor}"))
+            .await;
+        assert_eq!((status, page["items"].as_array().unwrap().len()), (200, 1));
+        seen.push(page["items"][0]["username"].as_str().unwrap().to_owned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["gina", "root"]);
     // The self sign-up switch.
     let (status, _, set) = admin
         .send(

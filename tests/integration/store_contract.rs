@@ -62,7 +62,7 @@ async fn user_flags_and_passwords_change(b: Backend) {
         Err(StoreError::NotFound)
     ));
     s.insert_user(new_user("bob")).await.unwrap();
-    let found = s.list_users("AL", 10).await.unwrap();
+    let found = s.list_users("AL", None, 10).await.unwrap();
     assert_eq!(
         found
             .iter()
@@ -70,6 +70,15 @@ async fn user_flags_and_passwords_change(b: Backend) {
             .collect::<Vec<_>>(),
         ["alice"]
     );
+    // Keyset paging: after a name, in name order, at most the limit.
+    s.insert_user(new_user("carol")).await.unwrap();
+    let names = |rows: Vec<portico::store::UserRow>| {
+        rows.into_iter().map(|u| u.username).collect::<Vec<_>>()
+    };
+    let page = s.list_users("", Some("alice"), 1).await.unwrap();
+    assert_eq!(names(page), ["bob"]);
+    let page = s.list_users("", Some("bob"), 10).await.unwrap();
+    assert_eq!(names(page), ["carol"]);
 }
 
 async fn settings_are_upserted(b: Backend) {

@@ -4,7 +4,7 @@
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{located, JsonBody, Query};
-use super::paging::{paginate, Page, PageQuery};
+use super::paging::{page_of, Page, PageQuery};
 use crate::domain::api_scope::ApiScope;
 use crate::domain::audit::{Action, AuditFilter};
 use crate::service::Services;
@@ -14,9 +14,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-
-/// Users an admin lists at most in one search, before paging.
-const MAX_USERS: i64 = 100_000;
 
 /// A user account (never its password hash).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -62,17 +59,18 @@ pub async fn users(
     Query(q): Query<UserSearch>,
 ) -> Result<Json<Page<User>>, ApiError> {
     caller.may(ApiScope::Admin)?;
-    let found = services
-        .store
-        .list_users(q.search.trim(), MAX_USERS)
-        .await
-        .map_err(crate::service::ServiceError::from)?;
     let page = PageQuery {
         limit: q.limit,
         cursor: q.cursor,
     };
+    let (limit, after) = (page.limit()?, page.after()?);
+    let found = services
+        .store
+        .list_users(q.search.trim(), after.as_deref(), limit as i64 + 1)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
     let users = found.into_iter().map(User::from).collect();
-    Ok(Json(paginate(users, |u: &User| u.username.clone(), &page)?))
+    Ok(Json(page_of(users, limit, |u: &User| u.username.clone())))
 }
 
 /// A new account.

@@ -36,7 +36,7 @@ impl PageQuery {
     }
 
     /// The key the previous page ended at.
-    fn after(&self) -> Result<Option<String>, ApiError> {
+    pub fn after(&self) -> Result<Option<String>, ApiError> {
         let Some(raw) = self.cursor.as_deref() else {
             return Ok(None);
         };
@@ -66,17 +66,26 @@ where
         Some(after) => items.partition_point(|i| key(i).as_str() <= after.as_str()),
         None => 0,
     };
-    let mut page: Vec<T> = items.into_iter().skip(start).take(limit + 1).collect();
+    let page: Vec<T> = items.into_iter().skip(start).take(limit + 1).collect();
+    Ok(page_of(page, limit, key))
+}
+
+/// A page from up to `limit + 1` items already in key order (read with `LIMIT limit + 1`
+/// after the cursor's key): one more than the page means there is a next page.
+pub fn page_of<T, K>(mut page: Vec<T>, limit: usize, key: K) -> Page<T>
+where
+    K: Fn(&T) -> String,
+{
     let next_cursor = if page.len() > limit {
         page.truncate(limit);
         page.last().map(|last| cursor(&key(last)))
     } else {
         None
     };
-    Ok(Page {
+    Page {
         items: page,
         next_cursor,
-    })
+    }
 }
 
 #[cfg(test)]
