@@ -10,6 +10,7 @@ mod backup;
 mod key_manager;
 mod local;
 mod remote;
+mod remote_answers;
 mod remote_ops;
 mod serve;
 mod signing;

@@ -199,17 +199,9 @@ fn refused(status: StatusCode, body: &Value) -> anyhow::Error {
     anyhow::anyhow!("the server refused: {message} ({detail})")
 }
 
-/// A failed connection in words an operator can act on.
 fn unreachable(origin: &str, e: &hyper_util::client::legacy::Error) -> anyhow::Error {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text = format!("{text}: {s}");
-        source = s.source();
-    }
-    if text.contains("certificate") || text.contains("UnknownIssuer") {
-        text.push_str("; to trust a self-signed node, pass its certificate with --ca-cert");
-    }
+    let hint = "to trust a self-signed node, pass its certificate with --ca-cert";
+    let text = crate::server::tls::connect_failure(e, hint);
     anyhow::anyhow!("cannot reach {origin}: {text}")
 }
 

@@ -3,91 +3,18 @@
 //! under the token's user).
 
 use super::remote::{segment, Remote};
+use super::remote_answers::*;
 use super::target::*;
 use crate::domain::audit::AuditEvent;
 use crate::domain::KeyType;
 use crate::service::{ApiInput, ApplicationInput, ImportRequest, ScopeInput};
 use axum::http::Method;
 use secrecy::SecretString;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 const USERS: &str = "/api/v1/admin/users";
 const APPS: &str = "/api/v1/applications";
 const APIS: &str = "/api/v1/publisher/apis";
-
-#[derive(Deserialize)]
-struct User {
-    username: String,
-    roles: Vec<String>,
-}
-
-impl From<User> for UserOut {
-    fn from(u: User) -> Self {
-        UserOut {
-            id: None,
-            username: u.username,
-            roles: u.roles,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct Named {
-    id: String,
-    name: String,
-    #[serde(default)]
-    version: String,
-}
-
-#[derive(Deserialize)]
-struct Key {
-    key_type: String,
-    grant_types: Vec<String>,
-    token_type: String,
-    callback_urls: Vec<String>,
-    public_client: bool,
-}
-
-#[derive(Deserialize)]
-struct Credentials {
-    consumer_key: String,
-    consumer_secret: Option<String>,
-    key: Key,
-}
-
-impl From<Credentials> for KeysOut {
-    fn from(c: Credentials) -> Self {
-        KeysOut {
-            consumer_key: c.consumer_key,
-            consumer_secret: SecretString::from(c.consumer_secret.unwrap_or_default()),
-            key_type: c.key.key_type,
-            grant_types: c.key.grant_types,
-            token_type: c.key.token_type,
-            callback_urls: c.key.callback_urls,
-            public_client: c.key.public_client,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct Scope {
-    name: String,
-    display_name: String,
-    description: String,
-    roles: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Page<T> {
-    items: Vec<T>,
-    next_cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Outcome {
-    api: Option<ApiOut>,
-}
 
 /// Roles as the command line takes them (commas or spaces) for the REST API's list.
 fn role_list(raw: &str) -> Vec<&str> {

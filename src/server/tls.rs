@@ -138,3 +138,19 @@ pub fn trusting(path: &Path, setting: &str) -> Result<rustls::ClientConfig, Stri
         .with_root_certificates(roots)
         .with_no_client_auth())
 }
+
+/// A failed connection with its causes, in words an operator can act on: a certificate
+/// problem gets `trust_hint`, which names the setting that fixes it.
+pub fn connect_failure(e: &dyn std::error::Error, trust_hint: &str) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text = format!("{text}: {s}");
+        source = s.source();
+    }
+    if text.contains("certificate") || text.contains("UnknownIssuer") {
+        text.push_str("; ");
+        text.push_str(trust_hint);
+    }
+    text
+}

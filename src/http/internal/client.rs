@@ -217,22 +217,12 @@ pub(super) fn down(why: &str) -> RemoteError {
     RemoteError::Unavailable(why.to_owned())
 }
 
-/// A connection failure in words an operator can act on (a certificate problem names
-/// the setting that fixes it).
 fn describe(e: &hyper_util::client::legacy::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text = format!("{text}: {s}");
-        source = s.source();
-    }
-    if text.contains("certificate") || text.contains("UnknownIssuer") {
-        text.push_str(
-            "; to trust the key manager's certificate, name it (or its CA) in \
-             `[apim.key_manager] ca_cert_path`",
-        );
-    }
-    text
+    crate::server::tls::connect_failure(
+        e,
+        "to trust the key manager's certificate, name it (or its CA) in \
+         `[apim.key_manager] ca_cert_path`",
+    )
 }
 
 pub(super) async fn read(res: Response<Body>) -> Result<Bytes, RemoteError> {
