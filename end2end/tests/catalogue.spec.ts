@@ -28,6 +28,11 @@ test.afterAll(async () => {
 });
 
 test('an imported API is subscribed to and tried through the gateway', async ({ page }) => {
+  // The rendered descriptions (server-made HTML) must hydrate like the rest.
+  const hydrationErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /hydrat/i.test(m.text())) hydrationErrors.push(m.text());
+  });
   await signIn(page, admin.username, admin.password);
   await expect(page).toHaveURL(/\/apps$/);
 
@@ -58,6 +63,8 @@ test('an imported API is subscribed to and tried through the gateway', async ({ 
   await page.goto('/apis');
   await page.getByRole('link', { name: 'Swagger Petstore - OpenAPI 3.0' }).click();
   await expect(page.getByText('Gateway (HTTPS)')).toBeVisible();
+  // The document's CommonMark description, rendered.
+  await expect(page.locator('.prose').getByRole('link', { name: 'The Pet Store repository' })).toBeVisible();
   await expect(page.getByText(context).first()).toBeVisible();
   const subscribe = page.getByRole('form', { name: 'Subscribe to Swagger Petstore - OpenAPI 3.0' });
   await subscribe.getByLabel('Application').selectOption({ label: 'Pets app' });
@@ -74,4 +81,5 @@ test('an imported API is subscribed to and tried through the gateway', async ({ 
   await expect(outcome.locator('pre.body')).toContainText('GET /pet/7');
   await expect(outcome).toContainText(`${context}/pet/7`);
   await shot(page, 'c02-try-it');
+  expect(hydrationErrors).toEqual([]);
 });

@@ -203,6 +203,10 @@ impl RoleSet {
 /// The role administrators hold by their flag, which restricts the admin scopes.
 pub const ADMIN_ROLE: &str = "admin";
 
+/// The longest API description, in characters: room for the CommonMark introduction an
+/// OpenAPI document usually carries.
+pub const DESCRIPTION_MAX: usize = 4096;
+
 impl std::fmt::Display for RoleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<&str> = self.0.iter().map(String::as_str).collect();

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 /// More operations than this in one API is refused rather than half-shown.
 pub const MAX_OPERATIONS: usize = 500;
 /// Longer descriptions are cut to this many characters (with a warning).
-pub const MAX_DESCRIPTION: usize = 512;
+pub const MAX_DESCRIPTION: usize = super::api::DESCRIPTION_MAX;
 const METHOD_KEYS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -113,11 +113,7 @@ impl Reader<'_> {
         }
         let mut description = text(info.and_then(|i| i.get("description")));
         if description.chars().count() > MAX_DESCRIPTION {
-            description = description
-                .chars()
-                .take(MAX_DESCRIPTION - 1)
-                .collect::<String>()
-                + "…";
+            description = cut(&description);
             self.warnings.push(format!(
                 "info.description: cut to {MAX_DESCRIPTION} characters"
             ));
@@ -216,4 +212,15 @@ impl Reader<'_> {
         out.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
         out
     }
+}
+
+/// `text` cut below [`MAX_DESCRIPTION`] at its last line break (so no CommonMark link or
+/// list item is left half written), or at the limit when no line breaks it late enough.
+fn cut(text: &str) -> String {
+    let head: String = text.chars().take(MAX_DESCRIPTION - 2).collect();
+    let at = match head.rfind('\n') {
+        Some(i) if i >= head.len() / 2 => i,
+        _ => head.len(),
+    };
+    format!("{}\n…", head[..at].trim_end())
 }

@@ -1,4 +1,4 @@
-use super::openapi::{read, Param};
+use super::openapi::{read, Param, MAX_DESCRIPTION};
 use serde_json::json;
 
 fn doc(paths: serde_json::Value) -> serde_json::Value {
@@ -111,8 +111,18 @@ fn other_documents_are_refused_with_a_reason() {
 #[test]
 fn long_descriptions_are_cut_with_a_warning() {
     let mut d = doc(json!({"/a": {"get": {}}}));
-    d["info"]["description"] = json!("x".repeat(2000));
+    d["info"]["description"] = json!("x".repeat(5000));
     let spec = read(&d).unwrap();
-    assert_eq!(spec.description.chars().count(), 512);
-    assert!(spec.warnings[0].contains("cut to 512"));
+    assert_eq!(spec.description.chars().count(), MAX_DESCRIPTION);
+    assert!(spec.description.ends_with("x\n…"));
+    assert!(spec.warnings[0].contains("cut to 4096"));
+    // At the last line break, so no link is left half written.
+    let text = format!(
+        "{}\n[a link](https://example.com/{})",
+        "y".repeat(3000),
+        "z".repeat(2000)
+    );
+    d["info"]["description"] = json!(text);
+    let spec = read(&d).unwrap();
+    assert_eq!(spec.description, format!("{}\n…", "y".repeat(3000)));
 }

@@ -61,10 +61,11 @@ impl ApiInput {
                 "must be 1 to 30 letters, digits, . _ or -",
             ));
         }
-        if self.description.chars().count() > 512 {
+        let most = crate::domain::api::DESCRIPTION_MAX;
+        if self.description.chars().count() > most {
             return Err(ValidationError::new(
                 "description",
-                "must be at most 512 characters long",
+                format!("must be at most {most} characters long"),
             ));
         }
         Ok(ApiInput {

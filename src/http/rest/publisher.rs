@@ -58,6 +58,7 @@ pub struct ApiBody {
     /// The path prefix on the gateway, such as `/orders/v1`.
     pub context: String,
     pub backend_url: String,
+    /// CommonMark, at most 4,096 characters.
     #[serde(default)]
     pub description: String,
 }

@@ -73,7 +73,7 @@ fn ApiFields(api: Option<ApiView>) -> impl IntoView {
             value=get(|a| a.backend_url.clone().unwrap_or_default()) hint="Where calls are proxied to"/>
         <div class="field">
             <label for="f-description">"Description"</label>
-            <textarea id="f-description" name="description" maxlength="512" rows="2">{get(|a| a.description.clone())}</textarea>
+            <textarea id="f-description" name="description" maxlength="4096" rows="4">{get(|a| a.description.clone())}</textarea>
         </div>
     }
 }
