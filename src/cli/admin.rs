@@ -3,6 +3,7 @@
 
 use super::args::*;
 use super::target::{AppOut, KeyArgs, KeysOut, Target, UserOut};
+use crate::domain::GrantTypes;
 use crate::service::{ApplicationInput, ScopeInput};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
@@ -142,11 +143,7 @@ async fn keys(t: &impl Target, cmd: KeysCommand) -> anyhow::Result<()> {
         } => {
             let args = KeyArgs {
                 key_type: key_type.into(),
-                grant_types: grant_types
-                    .split(',')
-                    .map(|g| g.trim().to_owned())
-                    .filter(|g| !g.is_empty())
-                    .collect(),
+                grant_types: GrantTypes::parse_list(&grant_types)?,
                 validity,
                 token_type: token_type.map(Into::into),
                 callback_urls,

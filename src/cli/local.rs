@@ -4,7 +4,7 @@
 use super::target::*;
 use crate::domain::audit::{Action, AuditEvent};
 use crate::domain::redirect_uri::CallbackUrls;
-use crate::domain::{GrantTypes, KeyType};
+use crate::domain::KeyType;
 use crate::service::{
     ApiDetail, ApiInput, ApplicationInput, ImportRequest, KeyRequest, ScopeInput, ServiceError,
     Services,
@@ -145,7 +145,7 @@ impl Target for Services {
         let target = format!("{} ({:?})", app.name, args.key_type);
         let request = KeyRequest {
             key_type: args.key_type,
-            grant_types: GrantTypes::parse_list(&args.grant_types.join(","))?,
+            grant_types: args.grant_types,
             access_token_validity: args.validity,
             token_type: args.token_type,
             callback_urls: CallbackUrls::parse(&args.callback_urls.join("\n"))?,

@@ -122,7 +122,7 @@ impl Target for Remote {
     async fn generate_keys(&self, app: &str, args: KeyArgs) -> anyhow::Result<KeysOut> {
         let path = format!("{APPS}/{}/keys/{}", segment(app), args.key_type.as_str());
         let body = json!({
-            "grant_types": args.grant_types,
+            "grant_types": args.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
             "access_token_validity": args.validity,
             "token_type": args.token_type.map(|t| t.as_str()),
             "callback_urls": args.callback_urls,

@@ -5,7 +5,7 @@
 //! [`Services`]: crate::service::Services
 
 use crate::domain::audit::{AuditEvent, AuditFilter};
-use crate::domain::{KeyType, TokenType};
+use crate::domain::{GrantTypes, KeyType, TokenType};
 use crate::service::{ApiInput, ApplicationInput, ImportRequest, ScopeInput};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -27,12 +27,12 @@ pub struct AppOut {
     pub owner: Option<String>,
 }
 
-/// Key options as given on the command line; each target validates them its own way
-/// (the REST API is the authority for a remote node).
+/// Key options as given on the command line. The grant types are read once, here; the
+/// rest each target validates its own way (the REST API is the authority remotely).
 #[derive(Debug)]
 pub struct KeyArgs {
     pub key_type: KeyType,
-    pub grant_types: Vec<String>,
+    pub grant_types: GrantTypes,
     pub validity: Option<i64>,
     pub token_type: Option<TokenType>,
     pub callback_urls: Vec<String>,
